@@ -1,0 +1,57 @@
+# The two commands a new developer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# The first Python >= 3.12 on this machine: on PATH, or one installed by pyenv.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3 python; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
+
+.PHONY: run dev test lint install check-python clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "No Python 3.12 or newer found. Install Python 3.12+ (e.g. 'apt-get install python3.12' or" >&2; \
+	  echo "'pyenv install 3.12'), or name one with 'make PYTHON=/path/to/python3.12 ...'." >&2; \
+	  exit 1; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | check-python
+	@test -x $(VENV_PY) && $(VENV_PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || $(PYTHON) -m venv --clear $(VENV)
+	$(VENV_PY) -m pip install --quiet --upgrade pip
+	$(VENV_PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# A random key for this checkout, kept out of git; production sets SECRET_KEY instead.
+.secret-key:
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: install .secret-key
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py load_catalogue --if-empty
+	$(VENV_PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} exec $(VENV)/bin/gunicorn portal.wsgi \
+	  --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+dev: install .secret-key
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py load_catalogue --if-empty
+	DEBUG=1 SECURE_COOKIES=0 $(VENV_PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install .secret-key
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage

@@ -1,0 +1,150 @@
+"""Loading the catalogue content from the fixtures, without ever overwriting an editor's work.
+
+The fixtures name every row by its natural key. For each row the loader keeps a
+fingerprint of what it wrote (`LoadedRecord`). On a later run it compares the
+row in the database with that fingerprint: if they differ, an editor has
+changed the row since it was loaded, and the loader leaves it alone and says
+so. Everything happens in one transaction: a malformed fixture names its file
+and record and leaves the database as it was.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+
+from .models import LoadedRecord
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+def catalogue_files(directory=FIXTURES_DIR):
+    """The fixture files in the order they must load: what is referred to comes first."""
+    directory = Path(directory)
+    return [
+        directory / "reference.json",
+        *sorted((directory / "projects").glob("*.json")),
+        directory / "relations.json",
+        directory / "page.json",
+    ]
+
+
+class FixtureError(Exception):
+    """A fixture that cannot be loaded; the message names the file and the record."""
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self):
+        return bool(self.created or self.updated)
+
+
+def fingerprint(instance, field_names):
+    """A hash of the named fields of `instance`, as the serializer writes them."""
+    (serialized,) = serializers.serialize(
+        "python", [instance], fields=field_names, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+    text = json.dumps(serialized["fields"], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def describe(instance):
+    return f"{instance._meta.label} {json.dumps(instance.natural_key(), ensure_ascii=False)}"
+
+
+def load_record(record, report):
+    (deserialized,) = serializers.deserialize("python", [record])
+    fixture_row = deserialized.object
+    model = type(fixture_row)
+    field_names = [model._meta.get_field(name).name for name in record["fields"]]
+    # The deserializer found the existing row by natural key; validate as an update
+    # of that row, so that its unique checks do not collide with the row itself.
+    fixture_row._state.adding = fixture_row.pk is None
+    fixture_row.full_clean()
+    label = describe(fixture_row)
+    key = json.dumps(fixture_row.natural_key(), ensure_ascii=False)
+    wanted = fingerprint(fixture_row, field_names)
+    loaded = LoadedRecord.objects.filter(model=model._meta.label, natural_key=key).first()
+    existing = model._default_manager.filter(pk=fixture_row.pk).first() if fixture_row.pk else None
+
+    if existing is None:
+        if loaded is not None:
+            report.skipped.append(f"{label}: deleted by an editor since it was loaded; not recreated")
+            return
+        fixture_row.save()
+        LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields_hash=wanted)
+        report.created.append(label)
+        return
+
+    current = fingerprint(existing, field_names)
+    if loaded is None:
+        if current == wanted:
+            LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields_hash=wanted)
+            report.unchanged += 1
+        else:
+            report.skipped.append(f"{label}: created by an editor, not by the loader; kept as it is")
+        return
+    if current != loaded.fields_hash:
+        report.skipped.append(f"{label}: changed by an editor since it was loaded; kept as it is")
+        return
+    if current == wanted:
+        report.unchanged += 1
+        return
+    for name in field_names:
+        attname = model._meta.get_field(name).attname
+        setattr(existing, attname, getattr(fixture_row, attname))
+    existing.full_clean()
+    existing.save()
+    loaded.fields_hash = wanted
+    loaded.save(update_fields=["fields_hash", "loaded_at"])
+    report.updated.append(label)
+
+
+def read_records(path):
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FixtureError(f"{path}: cannot be read: {error.strerror}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FixtureError(f"{path}: not valid JSON: {error}") from error
+    if not isinstance(records, list):
+        raise FixtureError(f"{path}: expected a list of records")
+    return records
+
+
+def load_catalogue(files=None):
+    """Load the fixture files in one transaction and report what was created, updated and skipped."""
+    report = LoadReport()
+    with transaction.atomic():
+        for path in files or catalogue_files():
+            for number, record in enumerate(read_records(path), start=1):
+                where = f"{path}, record {number}"
+                if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+                    raise FixtureError(f"{where}: expected an object with “model” and “fields”")
+                where += f" ({record.get('model')})"
+                if "pk" in record:
+                    raise FixtureError(f"{where}: name rows by natural key, not by “pk”")
+                try:
+                    # A savepoint per record, so that a database error can be reported
+                    # before the whole transaction is rolled back.
+                    with transaction.atomic():
+                        load_record(record, report)
+                except ValidationError as error:
+                    raise FixtureError(f"{where}: {'; '.join(error.messages)}") from error
+                except (DeserializationError, FieldDoesNotExist, ObjectDoesNotExist, DatabaseError) as error:
+                    raise FixtureError(f"{where}: {error}") from error
+                except (TypeError, ValueError, LookupError) as error:
+                    raise FixtureError(f"{where}: malformed record: {error}") from error
+    return report

@@ -1,0 +1,789 @@
+"""The catalogue: projects, who took part and in what role, who paid, where, and when.
+
+Every model has a natural key so that the content fixtures can name rows by
+what they are (a slug, an ISO code) rather than by database ids.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+
+from .periods import Period, Precision, normalise
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks a row up by the fields named in `natural_key_fields`."""
+
+    natural_key_fields = ("slug",)
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.natural_key_fields, key, strict=True)))
+
+
+class CountryManager(NaturalKeyManager):
+    natural_key_fields = ("code",)
+
+
+class Country(models.Model):
+    """A country the source names, by its ISO 3166-1 alpha-2 code (Kosovo is XK)."""
+
+    code = CountryField(_("ISO 3166-1 code"), unique=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code.code,)
+
+    @property
+    def name(self):
+        """The name in the active language."""
+        return countries.name(self.code.code)
+
+    @property
+    def name_sv(self):
+        with translation.override("sv"):
+            return countries.name(self.code.code)
+
+    @property
+    def name_en(self):
+        with translation.override("en"):
+            return countries.name(self.code.code)
+
+
+class Framework(models.Model):
+    """A process or programme that projects run under, such as the Budapest Process."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("framework or process")
+        verbose_name_plural = _("frameworks and processes")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organisation(models.Model):
+    """An agency, ministry, EU body, UN agency or international organisation."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("government agency")
+        MINISTRY = "ministry", _("ministry")
+        EU_BODY = "eu_body", _("EU body")
+        UN_AGENCY = "un_agency", _("UN agency")
+        INTERNATIONAL = "international", _("international organisation")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the source describes the organisation, e.g. “FN:s flyktingorgan”."),
+    )
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        if self.acronym and self.acronym != self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Fund(models.Model):
+    """Who paid: an EU fund, a Swedish funder, or "the EU" where no fund is named."""
+
+    class Kind(models.TextChoices):
+        EU_FUND = "eu_fund", _("EU fund")
+        EU_UNSPECIFIED = "eu_unspecified", _("EU funding, fund not named")
+        SWEDISH_FUNDER = "swedish_funder", _("Swedish funder")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of"),
+        help_text=_("For a part of a fund, such as AMIF's special actions: the fund it belongs to."),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fund or funder")
+        verbose_name_plural = _("funds and funders")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="fund_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def ongoing(self):
+        return self.filter(status=Project.Status.ONGOING)
+
+    def closed(self):
+        return self.filter(status=Project.Status.CLOSED)
+
+
+class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
+    pass
+
+
+class Role(models.TextChoices):
+    """What an actor does in a project: used for partners and for the agency itself."""
+
+    LEAD = "lead", _("lead")
+    CO_LEAD = "co_lead", _("co-lead")
+    PROJECT_OWNER = "project_owner", _("project owner")
+    PARTNER = "partner", _("partner")
+    JUNIOR_PARTNER = "junior_partner", _("junior partner")
+    PARTICIPANT = "participant", _("participant")
+    COOPERATION_PARTNER = "cooperation_partner", _("cooperation partner")
+    IMPLEMENTER = "implementer", _("implementer")
+    STAKEHOLDER = "stakeholder", _("stakeholder")
+    BENEFICIARY = "beneficiary", _("beneficiary")
+    SECRETARIAT = "secretariat", _("secretariat")
+    SUPPORT_FUNCTION = "support_function", _("support function")
+    INITIATOR = "initiator", _("initiator")
+
+
+class Project(models.Model):
+    """One international project, as the source page describes it."""
+
+    class Status(models.TextChoices):
+        ONGOING = "ongoing", _("ongoing")
+        CLOSED = "closed", _("closed")
+
+    class CooperationType(models.TextChoices):
+        TWINNING = "twinning", _("twinning")
+        PILOT = "pilot", _("pilot project")
+        NETWORK = "network", _("network")
+        SUPPORT_FUNCTION = "support_function", _("support function")
+        BILATERAL = "bilateral", _("bilateral cooperation")
+        COOPERATION_PROGRAMME = "cooperation_programme", _("cooperation programme")
+        COLLABORATION = "collaboration", _("collaboration project")
+        RESETTLEMENT = "resettlement", _("resettlement project")
+        TRAINING = "training", _("training project")
+        CROSS_BORDER = "cross_border", _("cross-border cooperation")
+
+    name = models.CharField(_("name"), max_length=300, help_text=_("The Swedish name the public knows the project by."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    official_title = models.CharField(
+        _("official title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The project's own title, often in English, as the source writes it."),
+    )
+    official_title_language = models.CharField(
+        _("language of the official title"),
+        max_length=10,
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
+        blank=True,
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    summary = models.TextField(_("summary"), help_text=_("A sentence or two for lists."))
+    description = models.TextField(
+        _("description"),
+        help_text=_("The full text about the project; for loaded entries, the source's own paragraph."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    cooperation_type = models.CharField(_("type of cooperation"), max_length=30, choices=CooperationType, blank=True)
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("framework or process"),
+    )
+    agency_role = models.CharField(_("the Migration Agency's role"), max_length=30, choices=Role, blank=True)
+    agency_role_note = models.TextField(
+        _("about the Migration Agency's role"),
+        blank=True,
+        help_text=_("What the agency did or does, in the source's words."),
+    )
+
+    start_date = models.DateField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day of what is known: for “hösten 2015” enter 2015-09-01 and choose "
+            "precision season; for “2016”, 2016-01-01 and precision year."
+        ),
+    )
+    start_precision = models.CharField(
+        _("precision of the start"), max_length=10, choices=Precision, default=Precision.UNKNOWN
+    )
+    end_date = models.DateField(
+        _("end"),
+        null=True,
+        blank=True,
+        help_text=_("As for the start: the first day of the month, season or year the project ended in."),
+    )
+    end_precision = models.CharField(
+        _("precision of the end"), max_length=10, choices=Precision, default=Precision.UNKNOWN
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration in months"),
+        null=True,
+        blank=True,
+        help_text=_("Where the source gives a length instead of an end: “tvåårigt” is 24."),
+    )
+    duration_is_approximate = models.BooleanField(
+        _("duration is approximate"), default=False, help_text=_("Tick for “ca 2,5 år”.")
+    )
+    duration_text = models.CharField(
+        _("duration as written"), max_length=100, blank=True, help_text=_("The source's words, e.g. “ca 2,5 år”.")
+    )
+    period_note = models.TextField(_("note on the period"), blank=True)
+    countries_note = models.TextField(
+        _("note on countries"),
+        blank=True,
+        help_text=_("Countries the source mentions without naming them, e.g. “åtta utvalda länder”."),
+    )
+
+    is_published = models.BooleanField(_("published"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ProjectManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["name"], name="project_name_idx"),
+            models.Index(fields=["start_date", "name"], name="project_start_idx"),
+            models.Index(fields=["end_date", "name"], name="project_end_idx"),
+            models.Index(fields=["updated"], name="project_updated_idx"),
+            models.Index(fields=["status", "is_published"], name="project_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_not_before_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(start_date__isnull=True) & Q(start_precision=Precision.UNKNOWN))
+                | (Q(start_date__isnull=False) & ~Q(start_precision=Precision.UNKNOWN)),
+                name="project_start_precision_matches_date",
+                violation_error_message=_("A start date needs a precision, and precision “unknown” needs no date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_precision=Precision.UNKNOWN))
+                | (Q(end_date__isnull=False) & ~Q(end_precision=Precision.UNKNOWN)),
+                name="project_end_precision_matches_date",
+                violation_error_message=_("An end date needs a precision, and precision “unknown” needs no date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_is_approximate=False) | Q(duration_months__isnull=False),
+                name="project_approximate_duration_has_months",
+                violation_error_message=_("An approximate duration needs a number of months."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=["ongoing", "closed"]), name="project_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        # Store each date as the first day of its unit, so that precision and date agree.
+        self.start_date = normalise(self.start_date, self.start_precision)
+        self.end_date = normalise(self.end_date, self.end_precision)
+
+    @property
+    def period(self):
+        return Period(
+            start=self.start_date,
+            start_precision=self.start_precision,
+            end=self.end_date,
+            end_precision=self.end_precision,
+            duration_months=self.duration_months,
+            duration_is_approximate=self.duration_is_approximate,
+        )
+
+
+class ProjectPartManager(models.Manager):
+    """Natural keys for rows that belong to a project: the project's slug plus the given fields."""
+
+    def __init__(self, *key_fields):
+        super().__init__()
+        self.key_fields = key_fields
+
+    def get_by_natural_key(self, project_slug, *key):
+        lookups = dict(zip(self.key_fields, key, strict=True))
+        return self.get(project__slug=project_slug, **lookups)
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, project_slug, organisation_slug, country_code, designation):
+        rows = self.filter(project__slug=project_slug)
+        if organisation_slug:
+            return rows.get(organisation__slug=organisation_slug)
+        if country_code:
+            return rows.get(organisation__isnull=True, country__code=country_code)
+        return rows.get(organisation__isnull=True, country__isnull=True, designation=designation)
+
+
+class ProjectRelationManager(models.Manager):
+    def get_by_natural_key(self, project_slug, kind, related_slug, related_name):
+        rows = self.filter(project__slug=project_slug, kind=kind)
+        if related_slug:
+            return rows.get(related_project__slug=related_slug)
+        return rows.get(related_project__isnull=True, related_name=related_name)
+
+
+class Participation(models.Model):
+    """An organisation, or a country named as a partner, taking part in a project in some role.
+
+    The source sometimes names a partner only by its country ("partnerländerna
+    Belgien, Italien ..."): then `country` is set and `organisation` is empty,
+    and `designation` keeps the source's words. No agency name is invented.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("organisation"),
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("country as partner"),
+        help_text=_("Only where the source names the partner by its country alone."),
+    )
+    designation = models.CharField(
+        _("as the source names it"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “Belgiens migrationsmyndighet” or “lokala samarbetsorganisationer”."),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(country__isnull=False) | ~Q(designation=""),
+                name="participation_names_someone",
+                violation_error_message=_("Choose an organisation or a country, or write who the partner is."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="participation_unique_organisation",
+                violation_error_message=_("This organisation already takes part in the project."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "country"],
+                condition=Q(organisation__isnull=True, country__isnull=False),
+                name="participation_unique_country",
+                violation_error_message=_("This country already takes part in the project."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "designation"],
+                condition=Q(organisation__isnull=True, country__isnull=True),
+                name="participation_unique_designation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_name}: {self.get_role_display()}"
+
+    def natural_key(self):
+        return (
+            self.project.slug,
+            self.organisation.slug if self.organisation_id else "",
+            self.country.code.code if self.country_id else "",
+            "" if self.organisation_id or self.country_id else self.designation,
+        )
+
+    natural_key.dependencies = ["projects.project", "projects.organisation", "projects.country"]
+
+    @property
+    def partner_name(self):
+        if self.organisation_id:
+            return str(self.organisation)
+        return self.designation or str(self.country)
+
+
+class ProjectCountry(models.Model):
+    """A country and what it was to the project: partner, target, posting location..."""
+
+    class Role(models.TextChoices):
+        PARTNER_COUNTRY = "partner_country", _("partner country")
+        TARGET_COUNTRY = "target_country", _("target country")
+        REGIONAL_PARTICIPANT = "regional_participant", _("took part in regional activities")
+        POSTING_LOCATION = "posting_location", _("posting location")
+        IMPLEMENTATION_LOCATION = "implementation_location", _("where the project was run")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="project_countries", verbose_name=_("project")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="project_countries", verbose_name=_("country")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role)
+    place = models.CharField(_("place"), max_length=100, blank=True, help_text=_("A city, such as Kabul."))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProjectPartManager("country__code", "role")
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("project country")
+        verbose_name_plural = _("project countries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "country", "role"],
+                name="project_country_unique_role",
+                violation_error_message=_("This country already has this role in the project."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country}: {self.get_role_display()}"
+
+    def natural_key(self):
+        return (self.project.slug, self.country.code.code, self.role)
+
+    natural_key.dependencies = ["projects.project", "projects.country"]
+
+
+class Funding(models.Model):
+    """A fund's part in paying for a project."""
+
+    class Share(models.TextChoices):
+        SOLE = "sole", _("sole funder")
+        MAIN = "main", _("main funder")
+        CO_FINANCING = "co_financing", _("co-financing")
+        NOT_STATED = "not_stated", _("funder, share not stated")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("project"))
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("fund"))
+    share = models.CharField(_("share"), max_length=20, choices=Share)
+    note = models.TextField(_("note"), blank=True, help_text=_("E.g. “till övervägande del”."))
+
+    objects = ProjectPartManager("fund__slug")
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("funding")
+        verbose_name_plural = _("fundings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "fund"],
+                name="funding_unique_fund",
+                violation_error_message=_("This fund is already listed for the project."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fund}: {self.get_share_display()}"
+
+    def natural_key(self):
+        return (self.project.slug, self.fund.slug)
+
+    natural_key.dependencies = ["projects.project", "projects.fund"]
+
+
+class ProjectRelation(models.Model):
+    """How one project stands to another: PP7 continues PP4, ERIN will be integrated into ERRIN.
+
+    The other side is a project in the catalogue where there is one, otherwise
+    just its name (ERRIN and ERPUM II have no entry of their own in the source).
+    """
+
+    class Kind(models.TextChoices):
+        CONTINUES = "continues", _("continues")
+        BUILDS_ON = "builds_on", _("builds on")
+        FOLLOWED_UP_BY = "followed_up_by", _("was followed up by")
+        INTEGRATED_INTO = "integrated_into", _("is integrated into")
+        SUCCEEDED_BY = "succeeded_by", _("was succeeded by")
+
+    INVERSE_LABELS = {
+        Kind.CONTINUES: _("is continued by"),
+        Kind.BUILDS_ON: _("is built on by"),
+        Kind.FOLLOWED_UP_BY: _("follows up"),
+        Kind.INTEGRATED_INTO: _("integrates"),
+        Kind.SUCCEEDED_BY: _("succeeds"),
+    }
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="relations", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    related_project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inverse_relations",
+        verbose_name=_("related project"),
+    )
+    related_name = models.CharField(
+        _("name of a project outside the catalogue"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only when the related project has no entry here, e.g. ERRIN."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProjectRelationManager()
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("project relation")
+        verbose_name_plural = _("project relations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(related_project__isnull=False) & Q(related_name=""))
+                | (Q(related_project__isnull=True) & ~Q(related_name="")),
+                name="relation_names_one_other_side",
+                violation_error_message=_(
+                    "Choose a related project or write the name of one outside the catalogue, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(related_project=models.F("project")),
+                name="relation_not_to_itself",
+                violation_error_message=_("A project cannot be related to itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "kind", "related_project"],
+                condition=Q(related_project__isnull=False),
+                name="relation_unique_project",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "kind", "related_name"],
+                condition=Q(related_project__isnull=True),
+                name="relation_unique_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.get_kind_display()} {self.other_name}"
+
+    def natural_key(self):
+        return (
+            self.project.slug,
+            self.kind,
+            self.related_project.slug if self.related_project_id else "",
+            self.related_name,
+        )
+
+    natural_key.dependencies = ["projects.project"]
+
+    @property
+    def other_name(self):
+        return str(self.related_project) if self.related_project_id else self.related_name
+
+    @property
+    def inverse_label(self):
+        return self.INVERSE_LABELS[self.kind]
+
+
+class Document(models.Model):
+    """A document or a link about a project.
+
+    Where the source names a document without giving its address, the title is
+    kept and `url` stays empty for an editor to fill in: no address is guessed.
+    """
+
+    class Kind(models.TextChoices):
+        NEWSLETTER = "newsletter", _("newsletter")
+        REPORT = "report", _("report")
+        GUIDELINES = "guidelines", _("guidelines")
+        WEBSITE = "website", _("website")
+        OTHER = "other", _("other")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project"))
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    file_format = models.CharField(_("file format"), max_length=20, blank=True, help_text=_("E.g. PDF."))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    is_external = models.BooleanField(
+        _("on another website"), default=False, help_text=_("Tick when the address leads away from this site.")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProjectPartManager("title")
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("document or link")
+        verbose_name_plural = _("documents and links")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "title"], name="document_unique_title"),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(file=""),
+                name="document_url_or_file",
+                violation_error_message=_("Give an address or upload a file, not both."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.project.slug, self.title)
+
+    natural_key.dependencies = ["projects.project"]
+
+    @property
+    def href(self):
+        if self.url:
+            return self.url
+        return self.file.url if self.file else ""
+
+
+class PageContentManager(NaturalKeyManager):
+    natural_key_fields = ("key",)
+
+
+class PageContent(models.Model):
+    """The words around the catalogue that editors own: title, introduction, feedback texts."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    title = models.CharField(_("page title"), max_length=200)
+    introduction = models.TextField(_("introduction"))
+    source_updated_on = models.DateField(
+        _("source last updated"), help_text=_("The “Sidan senast uppdaterad” date of the page the content came from.")
+    )
+    newsletter_heading = models.CharField(_("newsletter heading"), max_length=200, blank=True)
+    newsletter = models.ForeignKey(
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("newsletter"),
+    )
+    contact_text = models.TextField(_("contact pointer"), blank=True)
+    feedback_question = models.CharField(_("feedback question"), max_length=200)
+    feedback_thanks_answer = models.CharField(
+        _("thanks after an answer"), max_length=200, help_text=_("Shown after yes or no.")
+    )
+    feedback_comment_prompt = models.CharField(_("comment prompt"), max_length=200)
+    feedback_thanks_comment = models.CharField(
+        _("thanks after a comment"), max_length=200, help_text=_("Shown after a comment is sent.")
+    )
+
+    objects = PageContentManager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("page content")
+        verbose_name_plural = _("page content")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    natural_key.dependencies = ["projects.document"]
+
+
+class LoadedRecord(models.Model):
+    """What the catalogue loader last wrote to a row, so that it can tell an editor's change from its own."""
+
+    model = models.CharField(max_length=100)
+    natural_key = models.CharField(max_length=700)
+    fields_hash = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["model", "natural_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "natural_key"], name="loaded_record_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

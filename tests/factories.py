@@ -1,0 +1,53 @@
+"""Small factories for tests: each makes one valid row, with overrides by keyword."""
+
+import itertools
+
+from projects.models import Country, Document, Fund, Funding, Organisation, Participation, Project, Role
+from projects.periods import Precision
+
+_numbers = itertools.count(1)
+
+
+def make_country(code="SE"):
+    country, _ = Country.objects.get_or_create(code=code)
+    return country
+
+
+def make_organisation(**overrides):
+    number = next(_numbers)
+    fields = {"name": f"Organisation {number}", "slug": f"organisation-{number}", "kind": Organisation.Kind.AGENCY}
+    fields.update(overrides)
+    return Organisation.objects.create(**fields)
+
+
+def make_fund(**overrides):
+    number = next(_numbers)
+    fields = {"name": f"Fund {number}", "slug": f"fund-{number}", "kind": Fund.Kind.EU_FUND}
+    fields.update(overrides)
+    return Fund.objects.create(**fields)
+
+
+def make_project(*, partners=(), funds=(), **overrides):
+    number = next(_numbers)
+    fields = {
+        "name": f"Project {number}",
+        "slug": f"project-{number}",
+        "summary": f"Summary of project {number}.",
+        "description": f"Description of project {number}.",
+        "status": Project.Status.ONGOING,
+        "start_precision": Precision.UNKNOWN,
+        "end_precision": Precision.UNKNOWN,
+    }
+    fields.update(overrides)
+    project = Project.objects.create(**fields)
+    for organisation in partners:
+        Participation.objects.create(project=project, organisation=organisation, role=Role.PARTNER)
+    for fund in funds:
+        Funding.objects.create(project=project, fund=fund, share=Funding.Share.MAIN)
+    return project
+
+
+def make_document(project, **overrides):
+    fields = {"project": project, "title": f"Document {next(_numbers)}", "kind": Document.Kind.REPORT}
+    fields.update(overrides)
+    return Document.objects.create(**fields)

@@ -1,0 +1,69 @@
+import datetime
+
+import pytest
+from django.utils import translation
+
+from projects.periods import Period, Precision, format_duration, last_day, normalise
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "expected"),
+    [
+        (D(2015, 10, 17), Precision.SEASON, D(2015, 9, 1)),
+        (D(2016, 2, 10), Precision.SEASON, D(2015, 12, 1)),
+        (D(2016, 3, 31), Precision.MONTH, D(2016, 3, 1)),
+        (D(2016, 7, 4), Precision.YEAR, D(2016, 1, 1)),
+        (D(2016, 6, 1), Precision.DAY, D(2016, 6, 1)),
+    ],
+)
+def test_normalise_to_first_day_of_unit(date, precision, expected):
+    assert normalise(date, precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "expected"),
+    [
+        (D(2015, 9, 1), Precision.SEASON, D(2015, 11, 30)),
+        (D(2015, 12, 1), Precision.SEASON, D(2016, 2, 29)),
+        (D(2016, 2, 1), Precision.MONTH, D(2016, 2, 29)),
+        (D(2016, 1, 1), Precision.YEAR, D(2016, 12, 31)),
+    ],
+)
+def test_last_day_of_unit(date, precision, expected):
+    assert last_day(date, precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "swedish"),
+    [
+        (Period(D(2016, 6, 1), Precision.DAY, D(2021, 12, 31), Precision.DAY), "1 juni 2016 – 31 december 2021"),
+        (Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 24), "från hösten 2015, under 2 år"),
+        (
+            Period(D(2016, 3, 1), Precision.SEASON, None, Precision.UNKNOWN, 30, True),
+            "från våren 2016, under ca 2,5 år",
+        ),
+        (Period(None, Precision.UNKNOWN, D(2016, 3, 1), Precision.MONTH, 18), "under 1,5 år, till mars 2016"),
+        (Period(D(2015, 1, 1), Precision.YEAR, D(2022, 1, 1), Precision.YEAR), "2015 – 2022"),
+        (Period(D(2006, 1, 1), Precision.YEAR, None, Precision.UNKNOWN), "från 2006"),
+        (Period(None, Precision.UNKNOWN, None, Precision.UNKNOWN), "period inte angiven"),
+    ],
+)
+def test_period_written_in_swedish_at_its_precision(period, swedish):
+    with translation.override("sv"):
+        assert str(period) == swedish
+
+
+def test_period_in_english():
+    with translation.override("en"):
+        assert (
+            str(Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 27))
+            == "from autumn 2015, for 27 months"
+        )
+
+
+def test_duration_never_shows_a_made_up_day():
+    with translation.override("sv"):
+        assert format_duration(27) == "27 månader"
+        assert format_duration(48) == "4 år"
