@@ -1,10 +1,17 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
+# Swedish pages live at the root, English ones under /en/.
+urlpatterns = i18n_patterns(
     path("", include("projects.urls")),
+    path("synpunkter/", include("feedback.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("admin/", admin.site.urls),
 ]
 
 if settings.DEBUG:

@@ -125,6 +125,9 @@ class Organisation(models.Model):
             return f"{self.name} ({self.acronym})"
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("projects:partner", kwargs={"slug": self.slug})
+
     def natural_key(self):
         return (self.slug,)
 
@@ -164,6 +167,9 @@ class Fund(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:fund", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)

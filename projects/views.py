@@ -1,9 +1,46 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
-from .models import PageContent, Project
+from .filters import ProjectFilterSet
+from .models import (
+    Country,
+    Framework,
+    Fund,
+    Funding,
+    Organisation,
+    PageContent,
+    Participation,
+    Project,
+    ProjectCountry,
+    ProjectRelation,
+)
 
 PAGE_KEY = "internationella-projekt"
+
+# The columns a project list shows; nothing else is fetched for a list row.
+LIST_COLUMNS = (
+    "name",
+    "slug",
+    "acronym",
+    "status",
+    "summary",
+    "agency_role",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "duration_months",
+    "duration_is_approximate",
+    "updated",
+)
 
 
 class HomeView(TemplateView):
@@ -13,21 +50,282 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = PageContent.objects.select_related("newsletter").filter(key=PAGE_KEY).first()
         projects = (
             Project.objects.published()
             .only("name", "slug", "status", "summary", "description")
             .prefetch_related("documents")
             .order_by("pk")
         )
-        context["page"] = page
+        context["page"] = PageContent.objects.select_related("newsletter").filter(key=PAGE_KEY).first()
         context["ongoing"] = [p for p in projects if p.status == Project.Status.ONGOING]
         context["closed"] = [p for p in projects if p.status == Project.Status.CLOSED]
         return context
 
 
-class ProjectDetailView(DetailView):
-    """One published project."""
+class ProjectListView(FilterView):
+    """Published projects, filterable by partner, fund, country, period and more, with facet counts."""
+
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    paginate_by = 20
+    strict = False
+
+    def get_queryset(self):
+        return Project.objects.published().only(*LIST_COLUMNS)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page number out of range shows the last page and says so; never a 404 or a 500."""
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page", "1")
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            if raw != "1":
+                messages.warning(self.request, _("The page number was not valid, so the first page is shown."))
+            number = 1
+        elif number > paginator.num_pages:
+            messages.warning(
+                self.request,
+                _("There is no page %(asked)s; the last page, %(last)s, is shown.")
+                % {"asked": number, "last": paginator.num_pages},
+            )
+            number = paginator.num_pages
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        context["facets"] = facet_groups(filterset)
+        context["active_filters"] = active_filters(filterset, self.request)
+        context["result_count"] = context["paginator"].count
+        return context
+
+
+def option(*, value, label, count, chosen, lang=""):
+    return {"value": value, "label": capfirst(label), "count": count, "chosen": chosen, "lang": lang}
+
+
+def chosen_values(filterset, name):
+    if not filterset.is_bound:
+        return set()
+    return set(filterset.data.getlist(name))
+
+
+def facet_groups(filterset):
+    """The checkbox groups of the filter form, each option with its count under the other filters."""
+    counts = filterset.facet_counts()
+    groups = []
+
+    def group(name, options):
+        groups.append(
+            {
+                "name": name,
+                "legend": filterset.form[name].label,
+                "errors": filterset.form.errors.get(name, []),
+                "options": options,
+            }
+        )
+
+    chosen = {name: chosen_values(filterset, name) for name in ProjectFilterSet.FACETS}
+    group(
+        "status",
+        [
+            option(value=v, label=label, count=counts["status"].get(v, 0), chosen=v in chosen["status"])
+            for v, label in Project.Status.choices
+        ],
+    )
+    organisations = Organisation.objects.only("name", "slug", "acronym").order_by("name")
+    group(
+        "partner",
+        [
+            option(
+                value=o.slug, label=str(o), count=counts["partner"].get(o.slug, 0), chosen=o.slug in chosen["partner"]
+            )
+            for o in organisations
+        ],
+    )
+    funds = sorted(Fund.objects.only("name", "slug", "parent_id"), key=lambda f: f.name.lower())
+    by_parent = {}
+    for fund in funds:
+        by_parent.setdefault(fund.parent_id, []).append(fund)
+    fund_options = []
+    for fund in by_parent.get(None, []):
+        for member in [fund, *by_parent.get(fund.pk, [])]:
+            fund_options.append(
+                option(
+                    value=member.slug,
+                    label=member.name,
+                    count=counts["fund"].get(member.slug, 0),
+                    chosen=member.slug in chosen["fund"],
+                )
+                | {"is_part": member.parent_id is not None}
+            )
+    group("fund", fund_options)
+    countries = sorted(Country.objects.all(), key=lambda c: c.name)
+    group(
+        "country",
+        [
+            option(
+                value=c.code.code,
+                label=c.name,
+                count=counts["country"].get(c.code.code, 0),
+                chosen=c.code.code in chosen["country"],
+            )
+            for c in countries
+        ],
+    )
+    group(
+        "cooperation_type",
+        [
+            option(
+                value=v,
+                label=label,
+                count=counts["cooperation_type"].get(v, 0),
+                chosen=v in chosen["cooperation_type"],
+            )
+            for v, label in Project.CooperationType.choices
+        ],
+    )
+    group(
+        "framework",
+        [
+            option(
+                value=f.slug,
+                label=f.name,
+                count=counts["framework"].get(f.slug, 0),
+                chosen=f.slug in chosen["framework"],
+            )
+            for f in Framework.objects.only("name", "slug")
+        ],
+    )
+    return groups
+
+
+def active_filters(filterset, request):
+    """Each valid active filter value with a link that removes just that value."""
+    if not filterset.is_bound:
+        return []
+    labels = {}
+    for name in ProjectFilterSet.FACETS:
+        field = filterset.form.fields[name]
+        labels[name] = {str(value): str(label) for value, label in field.choices}
+    active = []
+    cleaned = filterset.form.cleaned_data
+    for name, value in request.GET.lists():
+        if name in ("page", "sort", "partner_mode") or name not in cleaned or cleaned[name] in (None, "", [], ()):
+            continue
+        for item in value:
+            if not item.strip():
+                continue
+            remaining = request.GET.copy()
+            remaining.setlist(name, [v for v in value if v != item])
+            remaining.pop("page", None)
+            label = capfirst(labels.get(name, {}).get(item, item))
+            active.append(
+                {
+                    "legend": filterset.form[name].label,
+                    "label": label,
+                    "remove_url": f"?{remaining.urlencode()}" if remaining else request.path,
+                }
+            )
+    return active
+
+
+class BreadcrumbMixin:
+    """Breadcrumbs for a page under the project list: start page › all projects › this page."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["crumbs"] = [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": str(self.object)}]
+        return context
+
+
+class ProjectDetailView(BreadcrumbMixin, DetailView):
+    """One published project with everyone and everything connected to it."""
+
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Project.objects.published(), slug=self.kwargs["slug"])
+        projects = (
+            Project.objects.published()
+            .select_related("framework")
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=Participation.objects.select_related("organisation", "country"),
+                ),
+                Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
+                Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
+                Prefetch(
+                    "relations",
+                    queryset=ProjectRelation.objects.select_related("related_project").filter(
+                        Q(related_project__isnull=True) | Q(related_project__is_published=True)
+                    ),
+                ),
+                Prefetch(
+                    "inverse_relations",
+                    queryset=ProjectRelation.objects.select_related("project").filter(project__is_published=True),
+                ),
+                "documents",
+            )
+        )
+        return get_object_or_404(projects, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = {}
+        for place in self.object.project_countries.all():
+            countries.setdefault(place.get_role_display(), []).append(place)
+        context["countries_by_role"] = countries
+        return context
+
+
+class OrganisationDetailView(BreadcrumbMixin, DetailView):
+    """A partner organisation and the published projects it took part in, with its role."""
+
+    template_name = "projects/organisation_detail.html"
+    context_object_name = "organisation"
+    queryset = Organisation.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participations"] = (
+            Participation.objects.filter(organisation=self.object, project__is_published=True)
+            .select_related("project")
+            .only("role", "note", "project__name", "project__slug", "project__status")
+            .order_by("project__name")
+        )
+        context["list_url"] = f"{reverse('projects:list')}?partner={self.object.slug}"
+        return context
+
+
+class FundDetailView(BreadcrumbMixin, DetailView):
+    """A fund or funder and the published projects it paid for, with its share."""
+
+    template_name = "projects/fund_detail.html"
+    context_object_name = "fund"
+    queryset = Fund.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parts"] = list(self.object.parts.all())
+        context["fundings"] = (
+            Funding.objects.filter(Q(fund=self.object) | Q(fund__parent=self.object), project__is_published=True)
+            .select_related("project", "fund")
+            .only("share", "note", "fund__name", "fund__slug", "project__name", "project__slug", "project__status")
+            .order_by("project__name")
+        )
+        context["list_url"] = f"{reverse('projects:list')}?fund={self.object.slug}"
+        return context
+
+
+class AccessibilityStatementView(TemplateView):
+    """The accessibility statement (tillgänglighetsredogörelse) that the DOS law requires."""
+
+    def get_template_names(self):
+        # The statement is a legal text written out in full in each language.
+        return [f"projects/accessibility_{translation.get_language()}.html", "projects/accessibility_sv.html"]

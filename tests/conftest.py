@@ -8,3 +8,13 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def swedish_by_default():
+    """Each test starts in the default language, whatever the previous request activated."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()

@@ -51,3 +51,27 @@ def make_document(project, **overrides):
     fields = {"project": project, "title": f"Document {next(_numbers)}", "kind": Document.Kind.REPORT}
     fields.update(overrides)
     return Document.objects.create(**fields)
+
+
+def make_catalogue(count):
+    """`count` projects, each with two partners, a fund with a part, two countries, a relation and a document."""
+    from projects.models import ProjectCountry, ProjectRelation
+
+    amif = make_fund(name="AMIF", slug="amif-x")
+    special = make_fund(name="AMIF special", slug="amif-special-x", parent=amif)
+    organisations = [make_organisation() for _ in range(4)]
+    countries = [make_country(code) for code in ("SE", "TR", "AF")]
+    previous = None
+    for number in range(count):
+        project = make_project(
+            partners=organisations[number % 2 : number % 2 + 2], funds=[special if number % 2 else amif]
+        )
+        for country in countries[:2]:
+            ProjectCountry.objects.create(project=project, country=country, role=ProjectCountry.Role.TARGET_COUNTRY)
+        Participation.objects.create(project=project, country=countries[2], role=Role.PARTNER)
+        if previous:
+            ProjectRelation.objects.create(
+                project=project, kind=ProjectRelation.Kind.CONTINUES, related_project=previous
+            )
+        make_document(project, url="https://example.org/doc", is_external=True)
+        previous = project

@@ -1,16 +1,15 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from projects.models import PageContent, Project
-from tests.factories import make_document, make_project
+from projects.models import Fund, Organisation, PageContent, Project
+from tests.factories import make_catalogue, make_document, make_fund, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalogue():
-    from django.core.management import call_command
-
     call_command("load_catalogue")
 
 
@@ -44,7 +43,7 @@ def test_start_page_query_count_does_not_grow(client, django_assert_max_num_quer
     """Documents are prefetched: no query per project."""
     for _ in range(30):
         make_document(make_project())
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("projects:home"))
     assert response.status_code == 200
 
@@ -56,5 +55,133 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "<script" not in response.text and "style=" not in response.text
 
 
-def test_unknown_project_gives_404(client):
-    assert client.get(reverse("projects:detail", kwargs={"slug": "finns-inte"})).status_code == 404
+@pytest.mark.parametrize("count", [10, 200])
+def test_list_page_query_count_is_fixed(client, django_assert_max_num_queries, count):
+    """Facets are one grouped query each and list rows fetch no relations: 10 or 200 projects, same queries."""
+    make_catalogue(count)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("projects:list"), {"country": "TR", "fund": "amif-x", "q": "project"})
+    assert response.status_code == 200
+    assert response.context["result_count"] == count
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_detail_page_query_count_is_fixed(client, django_assert_max_num_queries, count):
+    """Participants, funds, countries, relations both ways and documents are prefetched."""
+    make_catalogue(count)
+    project = Project.objects.order_by("-pk")[1]
+    with django_assert_max_num_queries(12):
+        response = client.get(project.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_list_shows_count_and_active_filters_with_removal_links(client, catalogue):
+    response = client.get(reverse("projects:list"), {"fund": "ipa", "status": "ongoing"})
+    assert "2 projekt matchar" in response.text
+    active = {item["label"]: item["remove_url"] for item in response.context["active_filters"]}
+    assert set(active) == {"IPA-fonderna", "Pågående"}
+    assert "fund" not in active["IPA-fonderna"] and "status=ongoing" in active["IPA-fonderna"]
+    assert "Rensa alla filter" in response.text
+
+
+def test_empty_result_says_so_and_offers_to_clear(client, catalogue):
+    response = client.get(reverse("projects:list"), {"q": "zzzz"})
+    assert "Inga projekt matchar filtren." in response.text
+    assert response.context["result_count"] == 0
+
+
+def test_pagination_keeps_filters(client):
+    make_catalogue(45)
+    response = client.get(reverse("projects:list"), {"fund": "amif-x", "sort": "name"})
+    assert 'href="?fund=amif-x&amp;sort=name&amp;page=2"' in response.text
+
+
+@pytest.mark.parametrize(("page", "shown"), [("99999999999999999999", 3), ("abc", 1), ("-1", 1), ("0", 1)])
+def test_out_of_range_page_is_explained(client, page, shown):
+    make_catalogue(45)
+    response = client.get(reverse("projects:list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert response.context["messages"]
+
+
+def test_detail_page_shows_every_fact(client, catalogue):
+    response = client.get(reverse("projects:detail", kwargs={"slug": "twinning-kosovo"}))
+    text = response.text
+    assert '<p class="official-title" lang="en">Strengthening Kosovo institutions' in text
+    assert "från våren 2016, under ca 2,5 år" in text
+    assert "Nederländerna" in text and "Projektledare" in text
+    assert "IPA-fonderna" in text and "Delfinansiering" in text
+    assert "Målland" in text and "Kosovo" in text
+
+
+def test_detail_page_links_relations_both_ways(client, catalogue):
+    pp4 = client.get(reverse("projects:detail", kwargs={"slug": "eac-piloten-pp4"})).text
+    pp7 = client.get(reverse("projects:detail", kwargs={"slug": "pp7"})).text
+    assert reverse("projects:detail", kwargs={"slug": "pp7"}) in pp4
+    assert reverse("projects:detail", kwargs={"slug": "eac-piloten-pp4"}) in pp7
+
+
+def test_external_links_are_marked_for_everyone(client, catalogue):
+    text = client.get(reverse("projects:detail", kwargs={"slug": "pp7"})).text
+    assert 'href="https://www.pragueprocess.eu" rel="external"' in text
+    assert "länk till annan webbplats" in text
+
+
+@pytest.mark.parametrize("slug", ["finns-inte", "utkast"])
+def test_unknown_or_unpublished_project_gives_404_page(client, slug):
+    make_project(slug="utkast", is_published=False)
+    response = client.get(reverse("projects:detail", kwargs={"slug": slug}))
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.text
+
+
+def test_partner_page_lists_projects_with_roles(client, catalogue):
+    unhcr = Organisation.objects.get(slug="unhcr")
+    response = client.get(unhcr.get_absolute_url())
+    assert response.status_code == 200
+    assert "EU-FRANK" in response.text and "EAC-piloten (PP4)" in response.text
+    assert "Intressent" in response.text
+    assert "?partner=unhcr" in response.text
+
+
+def test_fund_page_includes_the_fund_parts(client, catalogue):
+    response = client.get(Fund.objects.get(slug="amif").get_absolute_url())
+    assert {"EU-FRANK", "EURLO", "European Reintegration Network (ERIN)"} <= {
+        f.project.name for f in response.context["fundings"]
+    }
+
+
+def test_partner_and_fund_pages_hide_drafts(client):
+    organisation, fund = make_organisation(), make_fund()
+    make_project(name="Utkastet", partners=[organisation], funds=[fund], is_published=False)
+    assert "Utkastet" not in client.get(organisation.get_absolute_url()).text
+    assert "Utkastet" not in client.get(fund.get_absolute_url()).text
+
+
+def test_english_version_of_interface(client, catalogue):
+    response = client.get("/en/projekt/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text
+    assert "15 projects match" in response.text
+    assert 'href="/projekt/" lang="sv"' in response.text
+
+
+def test_swedish_is_the_default(client):
+    response = client.get(reverse("projects:list"))
+    assert '<html lang="sv">' in response.text
+    assert 'href="/en/projekt/" lang="en"' in response.text
+
+
+def test_accessibility_statement_has_the_required_parts(client):
+    text = client.get(reverse("projects:accessibility")).text
+    for heading in (
+        "Hur tillgänglig är webbplatsen?",
+        "Rapportera brister i webbplatsens tillgänglighet",
+        "Tillsyn",
+        "Innehåll som inte är tillgängligt",
+        "Hur vi testat webbplatsen",
+    ):
+        assert heading in text
+    assert "digg.se" in text
+    assert "Enforcement procedure" in client.get("/en/tillganglighet/").text

@@ -1,0 +1,141 @@
+"""What visitors say about a page: whether it helped them, and perhaps how to make it better."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import PageContent
+
+# The PageContent row whose feedback texts the editors own.
+PAGE_CONTENT_KEY = "internationella-projekt"
+COMMENT_MAX_LENGTH = 2000
+TOKEN_SALT = "feedback"
+# A visitor may write the comment up to a day after answering yes or no.
+TOKEN_MAX_AGE = 24 * 60 * 60
+# ?feedback=tack asks a page's feedback block for its thanks after a comment; any other value is a token.
+THANKED = "tack"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def add_comment(self, *, pk, comment):
+        """Sets the comment on the row if it has none yet; a second comment never overwrites the first.
+
+        One UPDATE with the condition in its WHERE clause, so two posts at once cannot both win.
+        """
+        return self.filter(pk=pk, comment="").update(comment=comment)
+
+
+class Feedback(models.Model):
+    """One visitor's answer to "Did you find the information on this page helpful?", and an optional comment."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+
+    class Language(models.TextChoices):
+        SWEDISH = "sv", _("Swedish")
+        ENGLISH = "en", _("English")
+
+    page = models.CharField(_("page"), max_length=500, help_text=_("The path of the page the visitor was on."))
+    answer = models.CharField(_("answer"), max_length=3, choices=Answer)
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=2, choices=Language)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    client = models.CharField(
+        _("client"),
+        max_length=64,
+        help_text=_("A keyed hash of the IP address, for the rate limit; never the address itself."),
+    )
+    is_read = models.BooleanField(_("read"), default=False)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        indexes = [
+            models.Index(fields=["page"], name="feedback_page_idx"),
+            models.Index(fields=["answer"], name="feedback_answer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), COMMENT_MAX_LENGTH),
+                name="feedback_comment_max_length",
+                violation_error_message=_("A comment can be at most 2000 characters long."),
+            ),
+            models.CheckConstraint(condition=Q(answer__in=["yes", "no"]), name="feedback_answer_valid"),
+            models.CheckConstraint(condition=Q(language__in=["sv", "en"]), name="feedback_language_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_answer_display()} – {self.page}"
+
+    @property
+    def token(self):
+        """A signed reference to this row, which lets the visitor who answered add a comment to it."""
+        return signing.dumps(self.pk, salt=TOKEN_SALT)
+
+    @staticmethod
+    def pk_from_token(token):
+        """The row id a token signs, or None if the token is forged, malformed or more than a day old."""
+        try:
+            pk = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        except signing.BadSignature:  # also SignatureExpired
+            return None
+        return pk if isinstance(pk, int) and not isinstance(pk, bool) else None
+
+    @staticmethod
+    def client_for(ip):
+        """An HMAC-SHA256 of the IP address keyed with SECRET_KEY: stable enough to count posts, not reversible."""
+        return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackTexts:
+    """The four sentences of the feedback block, in the active language."""
+
+    question: str
+    thanks_after_answer: str
+    comment_prompt: str
+    thanks_after_comment: str
+
+    @classmethod
+    def for_active_language(cls, *, page_content=None):
+        """Swedish from the editors' PageContent row when it exists, else (and always in English) the catalogue's.
+
+        A view that has already fetched the row passes it in, which spares the query.
+        """
+        row = None
+        if translation.get_language() != "en":
+            if isinstance(page_content, PageContent) and page_content.key == PAGE_CONTENT_KEY:
+                row = page_content
+            else:
+                row = (
+                    PageContent.objects.filter(key=PAGE_CONTENT_KEY)
+                    .only(
+                        "feedback_question",
+                        "feedback_thanks_answer",
+                        "feedback_comment_prompt",
+                        "feedback_thanks_comment",
+                    )
+                    .first()
+                )
+        return cls(
+            question=(row and row.feedback_question) or gettext("Did you find the information on this page helpful?"),
+            thanks_after_answer=(row and row.feedback_thanks_answer)
+            or gettext("Thank you for helping us improve the website!"),
+            comment_prompt=(row and row.feedback_comment_prompt) or gettext("Tell us how we can make this page better"),
+            thanks_after_comment=(row and row.feedback_thanks_comment)
+            or gettext("Thank you for helping us improve the website!"),
+        )

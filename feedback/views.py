@@ -1,0 +1,152 @@
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from .forms import AnswerForm, CommentForm
+from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT_POSTS = 10
+RATE_LIMIT_WINDOW = 10 * 60
+
+
+def client_ip(request):
+    """The visitor's address.
+
+    Behind the TLS proxy (BEHIND_TLS_PROXY=1) the connection comes from the proxy, which
+    appends the visitor's address to X-Forwarded-For: the last entry is the one the proxy
+    saw, and the only one a visitor cannot forge.
+    """
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate_limit(client):
+    """Counts one post by `client`; True once it has posted more than ten times in the current ten minutes.
+
+    The count lives in the cache (shared between app servers when REDIS_URL is set): `add` starts a
+    window only if none is running, and `incr` is atomic, so concurrent posts are all counted.
+    """
+    key = f"feedback:posts:{client}"
+    try:
+        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW)
+        try:
+            posts = cache.incr(key)
+        except ValueError:  # the window ran out between add and incr
+            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW)
+            posts = 1
+    except Exception:  # noqa: BLE001 - an unreachable cache must not lose the visitor's feedback
+        logger.exception("Feedback rate limit skipped: the cache could not be reached")
+        return False
+    return posts > RATE_LIMIT_POSTS
+
+
+def back_to_page(page, *, feedback):
+    """A 303 See Other back to the page's feedback block, in the state `feedback` names."""
+    return HttpResponseRedirect(f"{page}?{urlencode({'feedback': feedback})}#feedback", status=303)
+
+
+def active_language():
+    language = translation.get_language()
+    return language if language in Feedback.Language.values else Feedback.Language.SWEDISH
+
+
+@method_decorator(require_POST, name="dispatch")
+class FeedbackPostView(View):
+    """What both feedback posts share: the rate limit, the honeypot and the page to return to."""
+
+    form_class = None
+    # The part of feedback_form.html to show again when the post cannot be used, and when the
+    # client has posted too often.
+    step = None
+    step_over_limit = None
+
+    def post(self, request):
+        form = self.form_class(request.POST, host=request.get_host())
+        is_valid = form.is_valid()
+        client = Feedback.client_for(client_ip(request))
+        if over_rate_limit(client):
+            message = _("You have sent feedback many times in a short while. Wait ten minutes and try again.")
+            response = self.render_form(form, step=self.step_over_limit, message=message, status=429)
+            response["Retry-After"] = str(RATE_LIMIT_WINDOW)  # at most; the window may end sooner
+            return response
+        if form.is_from_a_robot():
+            # Store nothing, and answer as if it worked, so that the robot learns nothing.
+            return back_to_page(form.cleaned_data["page"], feedback=THANKED)
+        if not is_valid:
+            return self.form_invalid(form)
+        return self.form_valid(form, client=client)
+
+    def form_invalid(self, form):
+        return self.render_form(form, step=self.step, status=400)
+
+    def render_form(self, form, *, step, message="", status):
+        context = {
+            "form": form,
+            "step": step,
+            "message": message,
+            "page_path": form.cleaned_data["page"],
+            "texts": FeedbackTexts.for_active_language(),
+            "comment_max_length": COMMENT_MAX_LENGTH,
+            # This page is itself the feedback form: base.html must not add the block to it again.
+            "hide_feedback_block": True,
+        }
+        return render(self.request, "feedback/feedback_form.html", context, status=status)
+
+
+class AnswerView(FeedbackPostView):
+    """Stores a yes or a no about a page and sends the visitor back to it, where they can add a comment."""
+
+    form_class = AnswerForm
+    step = "answer"
+    step_over_limit = "none"
+
+    def form_valid(self, form, *, client):
+        feedback = Feedback.objects.create(
+            page=form.cleaned_data["page"],
+            answer=form.cleaned_data["answer"],
+            language=active_language(),
+            client=client,
+        )
+        return back_to_page(feedback.page, feedback=feedback.token)
+
+
+class CommentView(FeedbackPostView):
+    """Adds a comment to the answer the token signs, unless that answer already has one."""
+
+    form_class = CommentForm
+    step = "comment"
+    step_over_limit = "comment"
+
+    def form_valid(self, form, *, client):
+        pk = form.cleaned_data["token"]  # the form has checked the signature and turned it into the row id
+        page = Feedback.objects.filter(pk=pk).values_list("page", flat=True).first()
+        if page is None:  # the answer was deleted after the token was given out
+            return self.bad_token(form)
+        Feedback.objects.add_comment(pk=pk, comment=form.cleaned_data["comment"])
+        return back_to_page(page, feedback=THANKED)
+
+    def form_invalid(self, form):
+        if form.has_error("token"):
+            return self.bad_token(form)
+        return super().form_invalid(form)
+
+    def bad_token(self, form):
+        message = _(
+            "Your comment could not be saved: the form was more than a day old or not valid. "
+            "Answer the question on the page again to send a comment."
+        )
+        return self.render_form(form, step="copy", message=message, status=400)

@@ -1,0 +1,62 @@
+"""axe-core's WCAG 2.1 A and AA rules report no violations on any public page, wide or narrow."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "start": "/",
+    "list": "/projekt/",
+    "filtered-list": "/projekt/?fund=amif&partner=unhcr&partner=easo&partner_mode=all&year_from=2016",
+    "invalid-filter": "/projekt/?year_from=abc&partner=nope",
+    "empty-result": "/projekt/?q=zzzzzz",
+    "detail": "/projekt/twinning-kosovo/",
+    "partner": "/partner/unhcr/",
+    "fund": "/fond/amif/",
+    "statement": "/tillganglighet/",
+    "not-found": "/projekt/finns-inte/",
+    "english-list": "/en/projekt/",
+}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_wcag_violations(live_server, catalogue, page, axe, name, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(live_server.url + PAGES[name])
+    assert response.status == (404 if name == "not-found" else 200)
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_feedback_thanks_has_no_wcag_violations(live_server, catalogue, page, axe, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/projekt/pp7/")
+    page.locator("#feedback button[value='no']").click()
+    page.wait_for_url("**feedback=*")
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_narrow_screen_does_not_scroll_sideways(live_server, catalogue, page):
+    page.set_viewport_size({"width": 320, "height": 900})
+    for path in ("/", "/projekt/", "/projekt/twinning-kosovo/", "/fond/amif/"):
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
+
+
+def test_the_check_catches_a_violation(live_server, catalogue, page, axe):
+    """The axe run can fail: an image without a text alternative is reported."""
+    page.goto(live_server.url + "/")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count >= 1
