@@ -18,3 +18,13 @@ def swedish_by_default():
     translation.activate("sv")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters from one test must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template import RequestContext, Template
 from django.test import Client, RequestFactory
@@ -26,14 +25,6 @@ QUESTION = "Fick du hjälp av informationen på den här sidan?"
 THANKS_ANSWER = "Tack för ditt svar!"
 PROMPT = "Berätta hur vi kan göra den här sidan bättre"
 THANKS_COMMENT = "Tack för din kommentar!"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The rate limit counts in the cache: every test starts with no posts counted."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
