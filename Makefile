@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run dev test lint install check-python clean
+.PHONY: run dev test lint bench install check-python clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -37,6 +37,10 @@ run: install .secret-key
 	$(VENV_PY) manage.py migrate --noinput
 	$(VENV_PY) manage.py load_catalogue --if-empty
 	$(VENV_PY) manage.py collectstatic --noinput --verbosity 0
+	@admin_url=$${ADMIN_URL:-admin}; admin_url=$${admin_url#/}; admin_url=$${admin_url%/}; \
+	  echo "Första inloggningen: skapa en redaktör med '$(VENV_PY) manage.py create_editor <namn>'," \
+	       "en administratör med '$(VENV_PY) manage.py createsuperuser'."; \
+	  echo "Logga sedan in på http://127.0.0.1:$(PORT)/$$admin_url/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	SECURE_COOKIES=$${SECURE_COOKIES:-0} exec $(VENV)/bin/gunicorn portal.wsgi \
 	  --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
@@ -52,6 +56,11 @@ test: install .secret-key
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Timings of the project list on 10,000 and 100,000 synthetic projects (bench/README.md).
+# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 10000 --database-url sqlite".
+bench: install
+	$(VENV_PY) bench/list_page.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage

@@ -1,7 +1,6 @@
 import logging
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -11,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from projects.clients import client_ip
+
 from .forms import AnswerForm, CommentForm
 from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
 
@@ -18,20 +19,6 @@ logger = logging.getLogger(__name__)
 
 RATE_LIMIT_POSTS = 10
 RATE_LIMIT_WINDOW = 10 * 60
-
-
-def client_ip(request):
-    """The visitor's address.
-
-    Behind the TLS proxy (BEHIND_TLS_PROXY=1) the connection comes from the proxy, which
-    appends the visitor's address to X-Forwarded-For: the last entry is the one the proxy
-    saw, and the only one a visitor cannot forge.
-    """
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def over_rate_limit(client):

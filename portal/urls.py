@@ -11,7 +11,7 @@ urlpatterns = i18n_patterns(
 )
 
 urlpatterns += [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 if settings.DEBUG:

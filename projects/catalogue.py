@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
@@ -112,6 +113,27 @@ def load_record(record, report):
     report.updated.append(label)
 
 
+def deleted_reference(record):
+    """The label of a row this record refers to that an editor has deleted since it was loaded, if any."""
+    try:
+        model = apps.get_model(record["model"])
+    except (LookupError, ValueError, TypeError):
+        return None
+    for model_field in model._meta.fields:
+        value = record["fields"].get(model_field.name)
+        if not model_field.remote_field or not isinstance(value, list):
+            continue
+        related = model_field.remote_field.model
+        key = json.dumps(value, ensure_ascii=False)
+        was_loaded = LoadedRecord.objects.filter(model=related._meta.label, natural_key=key).exists()
+        if was_loaded:
+            try:
+                related._default_manager.get_by_natural_key(*value)
+            except related.DoesNotExist:
+                return f"{related._meta.label} {key}"
+    return None
+
+
 def read_records(path):
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -136,6 +158,10 @@ def load_catalogue(files=None):
                 where += f" ({record.get('model')})"
                 if "pk" in record:
                     raise FixtureError(f"{where}: name rows by natural key, not by “pk”")
+                reference = deleted_reference(record)
+                if reference:
+                    report.skipped.append(f"{where}: refers to {reference}, deleted by an editor; not loaded")
+                    continue
                 try:
                     # A savepoint per record, so that a database error can be reported
                     # before the whole transaction is rolled back.

@@ -3,69 +3,14 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, Framework, Fund, Funding, Organisation, Participation, Project, ProjectCountry
-from .periods import Precision
 from .search import search_projects
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
-
-# Months that a date's unit may run past its first day: "hösten 2015" may mean November.
-UNIT_SLACK_MONTHS = Case(
-    When(start_precision=Precision.SEASON, then=Value(2)),
-    When(start_precision=Precision.YEAR, then=Value(11)),
-    default=Value(0),
-)
-END_UNIT_SLACK_MONTHS = Case(
-    When(end_precision=Precision.SEASON, then=Value(2)),
-    When(end_precision=Precision.YEAR, then=Value(11)),
-    default=Value(0),
-)
-# An approximate duration ("ca 2,5 år") may run a fifth longer than stated.
-DURATION_MONTHS = F("duration_months") + Case(
-    When(duration_is_approximate=True, then=F("duration_months") / 5), default=Value(0)
-)
-
-
-def month_index(field):
-    """Months since year 0, as an integer, so that dividing by 12 floors on every database.
-
-    PostgreSQL's EXTRACT returns numeric, whose division would keep the fraction.
-    """
-    return Cast(ExtractYear(field) * 12 + ExtractMonth(field) - 1, IntegerField())
-
-
-def with_possible_years(queryset):
-    """Annotate the earliest year a project may have started and the latest it may have run.
-
-    Unknown stays unknown (NULL): a project with no known end may still be running.
-    A stated duration fills in the side the source leaves open.
-    """
-    return queryset.alias(
-        first_year=Case(
-            When(start_date__isnull=False, then=ExtractYear("start_date")),
-            When(
-                end_date__isnull=False,
-                duration_months__isnull=False,
-                then=(month_index("end_date") - DURATION_MONTHS) / 12,
-            ),
-            default=None,
-            output_field=IntegerField(),
-        ),
-        last_year=Case(
-            When(end_date__isnull=False, then=(month_index("end_date") + END_UNIT_SLACK_MONTHS) / 12),
-            When(
-                start_date__isnull=False,
-                duration_months__isnull=False,
-                then=(month_index("start_date") + UNIT_SLACK_MONTHS + DURATION_MONTHS) / 12,
-            ),
-            default=None,
-            output_field=IntegerField(),
-        ),
-    )
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -225,12 +170,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         year_from, year_to = self.value.get("year_from"), self.value.get("year_to")
         if year_from is None and year_to is None:
             return queryset
-        queryset = with_possible_years(queryset)
-        if year_to is not None:
-            queryset = queryset.filter(Q(first_year__isnull=True) | Q(first_year__lte=year_to))
-        if year_from is not None:
-            queryset = queryset.filter(Q(last_year__isnull=True) | Q(last_year__gte=year_from))
-        return queryset
+        return queryset.active_in(year_from=year_from, year_to=year_to)
 
     def filtered_without(self, facet):
         """The projects that every active filter except `facet` lets through."""

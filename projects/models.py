@@ -4,15 +4,21 @@ Every model has a natural key so that the content fixtures can name rows by
 what they are (a slug, an ISO code) rather than by database ids.
 """
 
-from django.db import models
-from django.db.models import Q
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
-from .periods import Period, Precision, normalise
+from .periods import Period, Precision, normalise, relativedelta_months
 
 
 class NaturalKeyManager(models.Manager):
@@ -34,6 +40,7 @@ class Country(models.Model):
     code = CountryField(_("ISO 3166-1 code"), unique=True)
 
     objects = CountryManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -70,6 +77,7 @@ class Framework(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +122,7 @@ class Organisation(models.Model):
     )
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -130,6 +139,34 @@ class Organisation(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @transaction.atomic
+    def absorb(self, others):
+        """Merge `others` into this organisation: every participation is kept, then the others are deleted.
+
+        Where both took part in the same project, this organisation's row stays and
+        the other's role and note are added to its note, so no fact is lost.
+        """
+        moved = merged = 0
+        for other in others:
+            if other.pk == self.pk:
+                continue
+            for participation in other.participations.select_related("project"):
+                existing = self.participations.filter(project=participation.project).first()
+                if existing is None:
+                    participation.organisation = self
+                    participation.save()
+                    moved += 1
+                    continue
+                addition = f"{other}: {participation.get_role_display()}"
+                if participation.note:
+                    addition += f" – {participation.note}"
+                existing.note = "\n".join(filter(None, [existing.note, addition]))
+                existing.save()
+                participation.delete()
+                merged += 1
+            other.delete()
+        return moved, merged
 
 
 class Fund(models.Model):
@@ -156,6 +193,7 @@ class Fund(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -175,9 +213,95 @@ class Fund(models.Model):
         return (self.slug,)
 
 
+def _month_index(field):
+    """Months since year 0, as an integer, so that dividing by 12 floors on every database.
+
+    PostgreSQL's EXTRACT returns numeric, whose division would keep the fraction.
+    """
+    return Cast(ExtractYear(field) * 12 + ExtractMonth(field) - 1, models.IntegerField())
+
+
+def _unit_slack_months(precision_field):
+    """Months that a date's unit may run past its first day: "hösten 2015" may mean November."""
+    return Case(
+        When(**{precision_field: Precision.SEASON}, then=Value(2)),
+        When(**{precision_field: Precision.YEAR}, then=Value(11)),
+        default=Value(0),
+    )
+
+
+# An approximate duration ("ca 2,5 år") may run a fifth longer than stated.
+_LONGEST_DURATION = models.F("duration_months") + Case(
+    When(duration_is_approximate=True, then=models.F("duration_months") / 5), default=Value(0)
+)
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def with_possible_years(self):
+        """Alias the earliest year a project may have started and the latest it may have run.
+
+        Unknown stays unknown (NULL): a project with no known end may still be running.
+        A stated duration fills in the side the source leaves open.
+        """
+        return self.alias(
+            first_year=Case(
+                When(start_date__isnull=False, then=ExtractYear("start_date")),
+                When(
+                    end_date__isnull=False,
+                    duration_months__isnull=False,
+                    then=(_month_index("end_date") - _LONGEST_DURATION) / 12,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            ),
+            last_year=Case(
+                When(
+                    end_date__isnull=False,
+                    then=(_month_index("end_date") + _unit_slack_months("end_precision")) / 12,
+                ),
+                When(
+                    start_date__isnull=False,
+                    duration_months__isnull=False,
+                    then=(_month_index("start_date") + _unit_slack_months("start_precision") + _LONGEST_DURATION) / 12,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            ),
+        )
+
+    def active_in(self, *, year_from=None, year_to=None):
+        """Projects whose period may overlap the years, given how precisely it is known."""
+        queryset = self.with_possible_years()
+        if year_to is not None:
+            queryset = queryset.filter(Q(first_year__isnull=True) | Q(first_year__lte=year_to))
+        if year_from is not None:
+            queryset = queryset.filter(Q(last_year__isnull=True) | Q(last_year__gte=year_from))
+        return queryset
+
+    def ongoing_past_end(self, today):
+        """Projects still called ongoing although even the latest possible end has passed."""
+        three_months_ago = today - relativedelta_months(3)
+        end_passed = (
+            Q(end_precision=Precision.DAY, end_date__lt=today)
+            | Q(end_precision=Precision.MONTH, end_date__lt=today.replace(day=1))
+            | Q(end_precision=Precision.SEASON, end_date__lte=three_months_ago)
+            | Q(end_precision=Precision.YEAR, end_date__lt=today.replace(month=1, day=1))
+            | Q(end_date__isnull=True, last_year__lt=today.year)
+        )
+        return self.with_possible_years().filter(end_passed, status=Project.Status.ONGOING)
+
+    def review_overdue(self, today):
+        """Projects no editor has checked within the review interval (or ever)."""
+        due = today - datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+        return self.filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=due))
+
+    def needing_review(self, today):
+        return self.filter(
+            Q(pk__in=self.ongoing_past_end(today).values("pk")) | Q(pk__in=self.review_overdue(today).values("pk"))
+        )
 
     def ongoing(self):
         return self.filter(status=Project.Status.ONGOING)
@@ -304,11 +428,21 @@ class Project(models.Model):
         help_text=_("Countries the source mentions without naming them, e.g. “åtta utvalda länder”."),
     )
 
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished projects are visible only to editors, as a preview.")
+    )
+    reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("The day an editor last checked that the entry is still true."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = ProjectManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -352,6 +486,16 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Every save is a new version: an editor's form that was opened on an older
+        # version is refused instead of silently overwriting this one.
+        if not self._state.adding:
+            # Counted from the stored version, not this instance's: a form restoring an old
+            # version from the history must not move the counter back.
+            stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
+            self.version = (stored or self.version) + 1
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
 
@@ -362,6 +506,30 @@ class Project(models.Model):
         # Store each date as the first day of its unit, so that precision and date agree.
         self.start_date = normalise(self.start_date, self.start_precision)
         self.end_date = normalise(self.end_date, self.end_precision)
+        errors = {}
+        for side, date, precision in (
+            ("start", self.start_date, self.start_precision),
+            ("end", self.end_date, self.end_precision),
+        ):
+            if date is None and precision != Precision.UNKNOWN:
+                errors[f"{side}_date"] = _("Enter a date, or choose precision “unknown”.")
+            elif date is not None and precision == Precision.UNKNOWN:
+                errors[f"{side}_precision"] = _("Choose how precisely the date is known.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end cannot be before the start.")
+        if self.duration_is_approximate and self.duration_months is None:
+            errors["duration_months"] = _("An approximate duration needs a number of months.")
+        if (
+            self.status == self.Status.CLOSED
+            and self.end_date is None
+            and self.duration_months is None
+            and not self.period_note.strip()
+        ):
+            errors["end_date"] = _(
+                "A closed project needs an end, a duration, or a note on the period saying why the end is unknown."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def period(self):
@@ -443,6 +611,7 @@ class Participation(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = ParticipationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "pk"]
@@ -514,6 +683,7 @@ class ProjectCountry(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = ProjectPartManager("country__code", "role")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "pk"]
@@ -551,6 +721,7 @@ class Funding(models.Model):
     note = models.TextField(_("note"), blank=True, help_text=_("E.g. “till övervägande del”."))
 
     objects = ProjectPartManager("fund__slug")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "pk"]
@@ -614,6 +785,7 @@ class ProjectRelation(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = ProjectRelationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "pk"]
@@ -700,6 +872,7 @@ class Document(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = ProjectPartManager("title")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "pk"]
@@ -762,6 +935,7 @@ class PageContent(models.Model):
     )
 
     objects = PageContentManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]

@@ -42,6 +42,11 @@ def season_name(month):
     return names[month]
 
 
+def relativedelta_months(months):
+    """A timedelta of roughly `months` months, for comparisons at day precision."""
+    return datetime.timedelta(days=round(months * 30.44))
+
+
 def normalise(date, precision):
     """The first day of the unit that `date` lies in, at `precision`."""
     if date is None or precision in (Precision.DAY, Precision.UNKNOWN):

@@ -250,28 +250,30 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        projects = (
-            Project.objects.published()
-            .select_related("framework")
-            .prefetch_related(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.select_related("organisation", "country"),
+        # Editors preview unpublished projects from the admin; the public gets a 404.
+        visible = (
+            Project.objects.all()
+            if self.request.user.has_perm("projects.view_project")
+            else Project.objects.published()
+        )
+        projects = visible.select_related("framework").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation", "country"),
+            ),
+            Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
+            Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
+            Prefetch(
+                "relations",
+                queryset=ProjectRelation.objects.select_related("related_project").filter(
+                    Q(related_project__isnull=True) | Q(related_project__is_published=True)
                 ),
-                Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
-                Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
-                Prefetch(
-                    "relations",
-                    queryset=ProjectRelation.objects.select_related("related_project").filter(
-                        Q(related_project__isnull=True) | Q(related_project__is_published=True)
-                    ),
-                ),
-                Prefetch(
-                    "inverse_relations",
-                    queryset=ProjectRelation.objects.select_related("project").filter(project__is_published=True),
-                ),
-                "documents",
-            )
+            ),
+            Prefetch(
+                "inverse_relations",
+                queryset=ProjectRelation.objects.select_related("project").filter(project__is_published=True),
+            ),
+            "documents",
         )
         return get_object_or_404(projects, slug=self.kwargs["slug"])
 
@@ -281,7 +283,15 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
         for place in self.object.project_countries.all():
             countries.setdefault(place.get_role_display(), []).append(place)
         context["countries_by_role"] = countries
+        context["is_preview"] = not self.object.is_published
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            response["Cache-Control"] = "private, no-store"
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class OrganisationDetailView(BreadcrumbMixin, DetailView):

@@ -1,0 +1,79 @@
+"""An editor in a real browser: log in, change a project, see it on the public page; axe on the admin."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "ett-långt-lösenord-2026"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def editor_account(catalogue):
+    return get_user_model().objects.create_superuser("redaktor", "redaktor@example.se", PASSWORD)
+
+
+def log_in(page, live_server):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Användarnamn").fill("redaktor")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"**{reverse('admin:index')}")
+
+
+def test_editor_changes_summary_and_funding_share_and_sees_it_public(live_server, editor_account, page):
+    log_in(page, live_server)
+    project = Project.objects.get(slug="twinning-kosovo")
+    page.goto(live_server.url + reverse("admin:projects_project_change", args=[project.pk]))
+    page.get_by_label("Sammanfattning").fill("Kosovoprojektet i nya ord.")
+    share = page.evaluate(
+        """() => [...document.querySelectorAll("select[name$='-fund']")]
+            .find(select => select.selectedOptions[0]?.textContent.trim() === "Sida")
+            .name.replace(/-fund$/, "-share")"""
+    )
+    page.locator(f"select[name='{share}']").select_option("main")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    page.wait_for_url(f"**{reverse('admin:projects_project_changelist')}*")
+    page.goto(live_server.url + reverse("projects:list") + "?fund=sida")
+    assert "Kosovoprojektet i nya ord." in page.locator(".project-list").inner_text()
+    page.goto(live_server.url + project.get_absolute_url())
+    funding = page.locator("#funding + table").inner_text()
+    assert "Sida" in funding and "Huvudfinansiär" in funding
+
+
+ADMIN_PAGES = {
+    "index": lambda: reverse("admin:index"),
+    "project-list": lambda: reverse("admin:projects_project_changelist"),
+    "project-form": lambda: reverse("admin:projects_project_change", args=[Project.objects.get(slug="eu-frank").pk]),
+    "project-history": lambda: reverse(
+        "admin:projects_project_history", args=[Project.objects.get(slug="eu-frank").pk]
+    ),
+    "organisation-list": lambda: reverse("admin:projects_organisation_changelist"),
+    "feedback-inbox": lambda: reverse("admin:feedback_feedback_changelist"),
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_admin_pages_axe_report(live_server, editor_account, page, name, record_property):
+    """Our admin templates and forms add no violation; what Django's admin itself has is reported, not hidden."""
+    log_in(page, live_server)
+    page.goto(live_server.url + ADMIN_PAGES[name]())
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    found = {violation["id"] for violation in results.response["violations"]}
+    record_property("axe_violations", sorted(found))
+    print(f"axe on admin {name}: {sorted(found) or 'no violations'}")
+    for violation in results.response["violations"]:
+        print("  ", violation["id"], [node["target"] for node in violation["nodes"]][:6])
+    assert not found - DJANGO_ADMIN_KNOWN, results.generate_report()
+
+
+# Violations that come from Django's own admin templates, not from ours; listed in the
+# closing note and kept here so that any new one (ours) fails the test.
+#   aria-input-field-name: the select2 combobox of Django's autocomplete widget has no
+#   accessible name (its hidden <select> is labelled, the visible combobox is not).
+DJANGO_ADMIN_KNOWN = {"aria-input-field-name"}

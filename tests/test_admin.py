@@ -1,0 +1,306 @@
+"""The editors' admin: whole-project forms with inlines, validation in Swedish, history, no silent overwrite."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from projects.models import Funding, Organisation, Participation, Project
+from tests.admin_forms import add_inline_row, admin_form_data, inline_prefix
+from tests.factories import make_fund, make_organisation, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    call_command("load_catalogue", verbosity=0)
+
+
+def logged_in(username):
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.se", "a-long-passphrase-1")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor():
+    return logged_in("redaktor")
+
+
+def change_url(project):
+    return reverse("admin:projects_project_change", args=[project.pk])
+
+
+def test_add_project_with_partners_funds_and_imprecise_period(editor, client):
+    """An editor adds a project in one form, publishes it, and the public finds it under the right filters."""
+    partners = [make_organisation(slug="unhcr-x", name="UNHCR X"), make_organisation(slug="iom-x", name="IOM X")]
+    funds = [make_fund(slug="amif-y", name="AMIF Y"), make_fund(slug="sida-y", name="Sida Y")]
+    response = editor.get(reverse("admin:projects_project_add"))
+    data = admin_form_data(response)
+    data.update(
+        {
+            "name": "Nytt projekt",
+            "slug": "nytt-projekt",
+            "summary": "Kort.",
+            "description": "Längre text.",
+            "status": "ongoing",
+            "start_date": "2019-10-15",
+            "start_precision": "season",
+            "duration_months": "30",
+            "duration_is_approximate": "on",
+            "duration_text": "ca 2,5 år",
+            "is_published": "on",
+        }
+    )
+    for organisation in partners:
+        add_inline_row(data, inline_prefix(response, "participation"), organisation=organisation.pk, role="partner")
+    add_inline_row(data, inline_prefix(response, "funding"), fund=funds[0].pk, share="main")
+    add_inline_row(data, inline_prefix(response, "funding"), fund=funds[1].pk, share="co_financing")
+    saved = editor.post(reverse("admin:projects_project_add"), data)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+    project = Project.objects.get(slug="nytt-projekt")
+    assert (project.start_date, project.start_precision) == (datetime.date(2019, 9, 1), "season")
+    assert project.participations.count() == 2 and project.fundings.count() == 2
+    found = client.get(reverse("projects:list"), {"fund": "amif-y", "partner": "iom-x", "year_from": 2021})
+    assert [p.slug for p in found.context["object_list"]] == ["nytt-projekt"]
+    assert "från hösten 2019, under ca 2,5 år" in client.get(project.get_absolute_url()).text
+
+
+def test_change_summary_and_funding_share(editor, catalogue):
+    project = Project.objects.get(slug="twinning-serbien")
+    response = editor.get(change_url(project))
+    data = admin_form_data(response)
+    data["summary"] = "Ny sammanfattning."
+    prefix = inline_prefix(response, "funding")
+    sida = next(
+        key
+        for key, value in data.items()
+        if key.startswith(prefix)
+        and key.endswith("-fund")
+        and value == str(project.fundings.get(fund__slug="sida").fund_id)
+    )
+    data[sida.replace("-fund", "-share")] = "main"
+    saved = editor.post(change_url(project), data)
+    assert saved.status_code == 302
+    project.refresh_from_db()
+    assert project.summary == "Ny sammanfattning."
+    assert project.fundings.get(fund__slug="sida").share == "main"
+
+
+def test_delete_project(editor):
+    project = make_project()
+    response = editor.post(reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"start_date": "2016-01-01", "start_precision": "year", "end_date": "2015-01-01", "end_precision": "year"},
+            "end_date",
+            "Slutet kan inte ligga före starten.",
+        ),
+        (
+            {"start_date": "", "start_precision": "month"},
+            "start_date",
+            "Ange ett datum, eller välj precisionen ”okänd”.",
+        ),
+        (
+            {"start_date": "2016-05-01", "start_precision": "unknown"},
+            "start_precision",
+            "Välj hur exakt datumet är känt.",
+        ),
+        (
+            {"status": "closed", "end_date": "", "end_precision": "unknown", "duration_months": "", "period_note": ""},
+            "end_date",
+            "Ett avslutat projekt behöver",
+        ),
+        ({"slug": "taken"}, "slug", "finns redan"),
+    ],
+    ids=["end-before-start", "precision-without-date", "date-without-precision", "closed-without-end", "slug-clash"],
+)
+def test_validation_messages_on_the_field_in_swedish(editor, changes, field, message):
+    make_project(slug="taken")
+    project = make_project()
+    data = admin_form_data(editor.get(change_url(project)))
+    data.update(changes)
+    response = editor.post(change_url(project), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert field in errors and message in " ".join(errors[field]), errors
+
+
+def test_duplicate_participant_is_refused_on_the_field(editor):
+    organisation = make_organisation()
+    project = make_project(partners=[organisation])
+    response = editor.get(change_url(project))
+    data = admin_form_data(response)
+    add_inline_row(data, inline_prefix(response, "participation"), organisation=organisation.pk, role="lead")
+    refused = editor.post(change_url(project), data)
+    assert refused.status_code == 200
+    assert "Den här deltagaren finns redan" in refused.text
+    assert project.participations.count() == 1
+
+
+def test_second_editor_cannot_silently_overwrite_the_first(catalogue):
+    """Two editors open the same project; the first save wins and the second is told what changed."""
+    first, second = logged_in("forsta"), logged_in("andra")
+    project = Project.objects.get(slug="eurlo")
+    first_data = admin_form_data(first.get(change_url(project)))
+    second_data = admin_form_data(second.get(change_url(project)))
+    first_data["summary"] = "Första redaktörens text."
+    assert first.post(change_url(project), first_data).status_code == 302
+    second_data["summary"] = "Andra redaktörens text."
+    second_data["agency_role_note"] = "Andra redaktörens anmärkning."
+    refused = second.post(change_url(project), second_data)
+    assert refused.status_code == 200
+    assert "Någon annan sparade projektet" in refused.text
+    assert "Första redaktörens text." in refused.text  # what changed meanwhile
+    project.refresh_from_db()
+    assert project.summary == "Första redaktörens text."
+    assert project.agency_role_note != "Andra redaktörens anmärkning."
+
+
+def test_inline_only_change_also_blocks_a_stale_form(catalogue):
+    first, second = logged_in("forsta"), logged_in("andra")
+    project = Project.objects.get(slug="erin")
+    first_response = first.get(change_url(project))
+    first_data = admin_form_data(first_response)
+    second_data = admin_form_data(second.get(change_url(project)))
+    prefix = inline_prefix(first_response, "participation")
+    first_data[f"{prefix}-0-note"] = "Ändrad av den första."
+    assert first.post(change_url(project), first_data).status_code == 302
+    second_data["summary"] = "Den andra."
+    assert second.post(change_url(project), second_data).status_code == 200
+    assert Participation.objects.filter(project=project, note="Ändrad av den första.").exists()
+    assert Project.objects.get(pk=project.pk).summary != "Den andra."
+
+
+def test_unchanged_save_changes_nothing(editor, catalogue):
+    project = Project.objects.get(slug="pp7")
+    before = (project.version, project.updated, project.history.count())
+    assert editor.post(change_url(project), admin_form_data(editor.get(change_url(project)))).status_code == 302
+    project.refresh_from_db()
+    assert (project.version, project.updated, project.history.count()) == before
+
+
+def test_history_records_who_changed_what_and_can_revert(editor, catalogue):
+    project = Project.objects.get(slug="pp7")
+    original = project.summary
+    data = admin_form_data(editor.get(change_url(project)))
+    data["summary"] = "Ändrad."
+    editor.post(change_url(project), data)
+    latest = project.history.first()
+    assert latest.history_user.username == "redaktor" and latest.summary == "Ändrad."
+    history_page = editor.get(reverse("admin:projects_project_history", args=[project.pk]))
+    assert history_page.status_code == 200 and "redaktor" in history_page.text
+    loaded = project.history.last()
+    revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, loaded.history_id])
+    revert_data = admin_form_data(editor.get(revert_url))
+    assert revert_data["summary"] == original
+    assert editor.post(revert_url, revert_data).status_code == 302
+    project.refresh_from_db()
+    assert project.summary == original
+    assert project.version == loaded.version + 2
+
+
+def test_public_last_updated_is_the_real_last_change(editor, client, catalogue):
+    project = Project.objects.get(slug="erpum")
+    Project.objects.filter(pk=project.pk).update(updated=datetime.datetime(2020, 1, 2, tzinfo=datetime.UTC))
+    assert "2 januari 2020" in client.get(project.get_absolute_url()).text
+    response = editor.get(change_url(project))
+    data = admin_form_data(response)
+    data[f"{inline_prefix(response, 'funding')}-0-note"] = "Ny anmärkning."
+    editor.post(change_url(project), data)
+    project.refresh_from_db()
+    assert project.updated.date() == datetime.date.today()
+
+
+def test_changelist_filters_and_query_count(editor, catalogue, django_assert_max_num_queries):
+    """The project list in the admin: no query per row."""
+    for _ in range(40):
+        make_project()
+    with django_assert_max_num_queries(14):
+        response = editor.get(reverse("admin:projects_project_changelist"))
+    assert response.status_code == 200
+    by_fund = editor.get(
+        reverse("admin:projects_project_changelist"),
+        {"fundings__fund__id__exact": Funding.objects.get(project__slug="eu-frank").fund_id},
+    )
+    assert {p.slug for p in by_fund.context["cl"].result_list} == {"eu-frank", "eurlo"}
+
+
+def test_needs_review_filter_and_warning(editor, catalogue):
+    today = datetime.date.today()
+    Project.objects.update(reviewed_on=today)
+    # EURLO (2015–2022) is still called ongoing in the source.
+    needing = editor.get(reverse("admin:projects_project_changelist"), {"review": "needed"})
+    slugs = {p.slug for p in needing.context["cl"].result_list}
+    assert slugs == {"eu-frank", "twinning-serbien", "twinning-kosovo", "eurlo", "erin"}
+    page = editor.get(change_url(Project.objects.get(slug="eurlo")))
+    assert "markerat som pågående, men dess slut har passerat" in page.text
+    Project.objects.filter(slug="pp7").update(reviewed_on=today - datetime.timedelta(days=400))
+    overdue = editor.get(reverse("admin:projects_project_changelist"), {"review": "overdue"})
+    assert [p.slug for p in overdue.context["cl"].result_list] == ["pp7"]
+
+
+def test_draft_is_hidden_from_the_public_and_previewable_by_editors(editor, client):
+    project = make_project(name="Hemligt utkast", is_published=False)
+    assert client.get(project.get_absolute_url()).status_code == 404
+    assert "Hemligt utkast" not in client.get(reverse("projects:list")).text
+    assert "Hemligt utkast" not in client.get(reverse("projects:home")).text
+    preview = editor.get(project.get_absolute_url())
+    assert preview.status_code == 200 and "Förhandsvisning" in preview.text
+    assert preview.headers["X-Robots-Tag"] == "noindex"
+
+
+def test_merging_organisations_keeps_every_participation(editor, catalogue):
+    duplicate = Organisation.objects.create(
+        name="International Centre for Migration Policy Development", slug="icmpd-full", kind="international"
+    )
+    eu_frank = Project.objects.get(slug="eu-frank")
+    silk = Project.objects.get(slug="silk-routes-partnership")
+    Participation.objects.create(project=eu_frank, organisation=duplicate, role="partner")
+    Participation.objects.create(project=silk, organisation=duplicate, role="lead", note="Dubblett.")
+    icmpd = Organisation.objects.get(slug="icmpd")
+    before = Participation.objects.count()
+    url = reverse("admin:projects_organisation_changelist")
+    ask = editor.post(url, {"action": "merge", "_selected_action": [icmpd.pk, duplicate.pk]})
+    assert ask.status_code == 200 and "Behåll den här organisationen" in ask.text
+    done = editor.post(
+        url, {"action": "merge", "_selected_action": [icmpd.pk, duplicate.pk], "confirm": "yes", "keep": icmpd.pk}
+    )
+    assert done.status_code == 302
+    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
+    assert Participation.objects.filter(project=eu_frank, organisation=icmpd).exists()
+    combined = Participation.objects.get(project=silk, organisation=icmpd)
+    assert "Dubblett." in combined.note and combined.role == "partner"
+    assert Participation.objects.count() == before - 1
+
+
+def test_loader_keeps_what_an_editor_changed_in_the_admin(editor, catalogue):
+    project = Project.objects.get(slug="eu-frank")
+    response = editor.get(change_url(project))
+    data = admin_form_data(response)
+    data["summary"] = "Redaktören har skrivit om."
+    data[f"{inline_prefix(response, 'funding')}-0-note"] = "Enligt ny källa."
+    editor.post(change_url(project), data)
+    call_command("load_catalogue", verbosity=0)
+    project.refresh_from_db()
+    assert project.summary == "Redaktören har skrivit om."
+    assert project.fundings.get().note == "Enligt ny källa."
+
+
+def test_loader_skips_rows_that_refer_to_a_deleted_organisation(editor, catalogue):
+    """An editor deleting or merging away a loaded organisation does not break the next load."""
+    Participation.objects.filter(organisation__slug="bamf").delete()
+    Organisation.objects.get(slug="bamf").delete()
+    call_command("load_catalogue", verbosity=0)
+    assert not Organisation.objects.filter(slug="bamf").exists()
