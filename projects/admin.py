@@ -420,7 +420,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Publication"),
-            {"fields": ["is_published", "reviewed_on", "loaded_version", "created", "updated", "version"]},
+            {"fields": ["is_published", "position", "reviewed_on", "loaded_version", "created", "updated", "version"]},
         ),
     ]
 

@@ -428,6 +428,11 @@ class Project(models.Model):
         help_text=_("Countries the source mentions without naming them, e.g. “åtta utvalda länder”."),
     )
 
+    position = models.PositiveSmallIntegerField(
+        _("order on the start page"),
+        default=0,
+        help_text=_("Projects are listed on the start page in this order, as on the source page."),
+    )
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished projects are visible only to editors, as a preview.")
     )

@@ -54,7 +54,7 @@ class HomeView(TemplateView):
             Project.objects.published()
             .only("name", "slug", "status", "summary", "description")
             .prefetch_related("documents")
-            .order_by("pk")
+            .order_by("position", "name")
         )
         context["page"] = PageContent.objects.select_related("newsletter").filter(key=PAGE_KEY).first()
         context["ongoing"] = [p for p in projects if p.status == Project.Status.ONGOING]

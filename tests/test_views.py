@@ -29,7 +29,7 @@ def test_start_page_renders_every_published_project(client, catalogue):
 def test_start_page_lists_ongoing_before_closed(client, catalogue):
     text = client.get(reverse("projects:home")).text
     closed_heading = text.index("Avslutade projekt")
-    assert text.index("EURLO") < closed_heading < text.index("Söderköpingsprocessen")
+    assert text.index(">EURLO") < closed_heading < text.index(">Söderköpingsprocessen")
 
 
 def test_start_page_hides_unpublished_projects(client):
@@ -185,3 +185,22 @@ def test_accessibility_statement_has_the_required_parts(client):
         assert heading in text
     assert "digg.se" in text
     assert "Enforcement procedure" in client.get("/en/tillganglighet/").text
+
+
+def test_start_page_keeps_the_source_order(client, catalogue):
+    text = client.get(reverse("projects:home")).text
+    order = ["EU-FRANK", "Twinningprojektet i Serbien", "Twinningprojektet i Kosovo", "EURLO", "European Reintegration"]
+    order += ["Stödfunktion för Östliga", "The Silk Routes Partnership", "Samarbetsprojektet med Turkiet"]
+    order += ["EAC-piloten (PP4)", "Pilotprojektet PP7", "Twinningprojektet i Armenien", "European Return Platform"]
+    order += ["European Asylum Curriculum", "Söderköpingsprocessen", "Fostering Migration Cooperation"]
+    positions = [text.index(f">{name}") for name in order]
+    assert positions == sorted(positions)
+
+
+def test_swedish_content_is_marked_as_swedish_on_english_pages(client, catalogue):
+    """WCAG 3.1.2: screen readers must pronounce the Swedish project texts as Swedish."""
+    english = client.get("/en/projekt/eurlo/").text
+    assert '<p class="description" lang="sv">' in english
+    swedish = client.get("/projekt/eurlo/").text
+    main = swedish.split("<main", 1)[1].split("</main>")[0]
+    assert 'lang="sv"' not in main
