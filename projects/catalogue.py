@@ -1,14 +1,13 @@
 """Loading the catalogue content from the fixtures, without ever overwriting an editor's work.
 
 The fixtures name every row by its natural key. For each row the loader keeps a
-fingerprint of what it wrote (`LoadedRecord`). On a later run it compares the
-row in the database with that fingerprint: if they differ, an editor has
-changed the row since it was loaded, and the loader leaves it alone and says
-so. Everything happens in one transaction: a malformed fixture names its file
-and record and leaves the database as it was.
+copy of the values it wrote (`LoadedRecord`). On a later run it compares the
+row in the database with that copy: if a value differs, an editor has changed
+the row since it was loaded, and the loader leaves it alone and says so.
+Everything happens in one transaction: a malformed fixture names its file and
+record and leaves the database as it was.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +51,22 @@ class LoadReport:
         return bool(self.created or self.updated)
 
 
-def fingerprint(instance, field_names):
-    """A hash of the named fields of `instance`, as the serializer writes them."""
+def serialized_fields(instance, field_names):
+    """The named fields of `instance` as the serializer writes them, in plain JSON values."""
     (serialized,) = serializers.serialize(
         "python", [instance], fields=field_names, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
-    text = json.dumps(serialized["fields"], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.loads(json.dumps(serialized["fields"], default=str))
+
+
+def changed_since_loaded(existing, loaded):
+    """Whether any field the loader wrote to `existing` holds something else now.
+
+    Only the fields it wrote are compared: a field added to the model or to the
+    fixtures later is not an editor's change.
+    """
+    current = serialized_fields(existing, list(loaded.fields))
+    return any(current[name] != loaded.fields[name] for name in current)
 
 
 def describe(instance):
@@ -76,7 +84,7 @@ def load_record(record, report):
     fixture_row.full_clean()
     label = describe(fixture_row)
     key = json.dumps(fixture_row.natural_key(), ensure_ascii=False)
-    wanted = fingerprint(fixture_row, field_names)
+    wanted = serialized_fields(fixture_row, field_names)
     loaded = LoadedRecord.objects.filter(model=model._meta.label, natural_key=key).first()
     existing = model._default_manager.filter(pk=fixture_row.pk).first() if fixture_row.pk else None
 
@@ -85,22 +93,24 @@ def load_record(record, report):
             report.skipped.append(f"{label}: deleted by an editor since it was loaded; not recreated")
             return
         fixture_row.save()
-        LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields_hash=wanted)
+        LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields=wanted)
         report.created.append(label)
         return
 
-    current = fingerprint(existing, field_names)
     if loaded is None:
-        if current == wanted:
-            LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields_hash=wanted)
+        if serialized_fields(existing, field_names) == wanted:
+            LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields=wanted)
             report.unchanged += 1
         else:
-            report.skipped.append(f"{label}: created by an editor, not by the loader; kept as it is")
+            report.skipped.append(f"{label}: differs from the fixtures and was not written by the loader; kept")
         return
-    if current != loaded.fields_hash:
+    if changed_since_loaded(existing, loaded):
         report.skipped.append(f"{label}: changed by an editor since it was loaded; kept as it is")
         return
-    if current == wanted:
+    if serialized_fields(existing, field_names) == wanted:
+        if loaded.fields != wanted:
+            loaded.fields = wanted
+            loaded.save(update_fields=["fields", "loaded_at"])
         report.unchanged += 1
         return
     for name in field_names:
@@ -108,8 +118,8 @@ def load_record(record, report):
         setattr(existing, attname, getattr(fixture_row, attname))
     existing.full_clean()
     existing.save()
-    loaded.fields_hash = wanted
-    loaded.save(update_fields=["fields_hash", "loaded_at"])
+    loaded.fields = wanted
+    loaded.save(update_fields=["fields", "loaded_at"])
     report.updated.append(label)
 
 

@@ -961,7 +961,7 @@ class LoadedRecord(models.Model):
 
     model = models.CharField(max_length=100)
     natural_key = models.CharField(max_length=700)
-    fields_hash = models.CharField(max_length=64)
+    fields = models.JSONField(default=dict, help_text="The values the loader wrote, as serialized.")
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -138,3 +138,18 @@ def test_malformed_fixture_keeps_earlier_content(tmp_path):
     with pytest.raises(CommandError):
         call_command("load_catalogue", str(broken))
     assert snapshot() == before
+
+
+def test_a_field_new_to_the_fixtures_is_not_an_editors_change():
+    """Rows loaded before a field existed are updated with it, not reported as edited."""
+    from projects.models import LoadedRecord
+
+    load_catalogue()
+    record = LoadedRecord.objects.get(model="projects.Project", natural_key='["eu-frank"]')
+    del record.fields["position"]
+    record.save()
+    Project.objects.filter(slug="eu-frank").update(position=0)
+    report = load_catalogue()
+    assert report.skipped == []
+    assert report.updated == ['projects.Project ["eu-frank"]']
+    assert Project.objects.get(slug="eu-frank").position == 1
