@@ -9,8 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -213,72 +212,17 @@ class Fund(models.Model):
         return (self.slug,)
 
 
-def _month_index(field):
-    """Months since year 0, as an integer, so that dividing by 12 floors on every database.
-
-    PostgreSQL's EXTRACT returns numeric, whose division would keep the fraction.
-    """
-    return Cast(ExtractYear(field) * 12 + ExtractMonth(field) - 1, models.IntegerField())
-
-
-def _unit_slack_months(precision_field):
-    """Months that a date's unit may run past its first day: "hösten 2015" may mean November."""
-    return Case(
-        When(**{precision_field: Precision.SEASON}, then=Value(2)),
-        When(**{precision_field: Precision.YEAR}, then=Value(11)),
-        default=Value(0),
-    )
-
-
-# An approximate duration ("ca 2,5 år") may run a fifth longer than stated.
-_LONGEST_DURATION = models.F("duration_months") + Case(
-    When(duration_is_approximate=True, then=models.F("duration_months") / 5), default=Value(0)
-)
-
-
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def with_possible_years(self):
-        """Alias the earliest year a project may have started and the latest it may have run.
-
-        Unknown stays unknown (NULL): a project with no known end may still be running.
-        A stated duration fills in the side the source leaves open.
-        """
-        return self.alias(
-            first_year=Case(
-                When(start_date__isnull=False, then=ExtractYear("start_date")),
-                When(
-                    end_date__isnull=False,
-                    duration_months__isnull=False,
-                    then=(_month_index("end_date") - _LONGEST_DURATION) / 12,
-                ),
-                default=None,
-                output_field=models.IntegerField(),
-            ),
-            last_year=Case(
-                When(
-                    end_date__isnull=False,
-                    then=(_month_index("end_date") + _unit_slack_months("end_precision")) / 12,
-                ),
-                When(
-                    start_date__isnull=False,
-                    duration_months__isnull=False,
-                    then=(_month_index("start_date") + _unit_slack_months("start_precision") + _LONGEST_DURATION) / 12,
-                ),
-                default=None,
-                output_field=models.IntegerField(),
-            ),
-        )
-
     def active_in(self, *, year_from=None, year_to=None):
         """Projects whose period may overlap the years, given how precisely it is known."""
-        queryset = self.with_possible_years()
+        queryset = self
         if year_to is not None:
-            queryset = queryset.filter(Q(first_year__isnull=True) | Q(first_year__lte=year_to))
+            queryset = queryset.filter(Q(earliest_year__isnull=True) | Q(earliest_year__lte=year_to))
         if year_from is not None:
-            queryset = queryset.filter(Q(last_year__isnull=True) | Q(last_year__gte=year_from))
+            queryset = queryset.filter(Q(latest_year__isnull=True) | Q(latest_year__gte=year_from))
         return queryset
 
     def ongoing_past_end(self, today):
@@ -289,9 +233,9 @@ class ProjectQuerySet(models.QuerySet):
             | Q(end_precision=Precision.MONTH, end_date__lt=today.replace(day=1))
             | Q(end_precision=Precision.SEASON, end_date__lte=three_months_ago)
             | Q(end_precision=Precision.YEAR, end_date__lt=today.replace(month=1, day=1))
-            | Q(end_date__isnull=True, last_year__lt=today.year)
+            | Q(end_date__isnull=True, latest_year__lt=today.year)
         )
-        return self.with_possible_years().filter(end_passed, status=Project.Status.ONGOING)
+        return self.filter(end_passed, status=Project.Status.ONGOING)
 
     def review_overdue(self, today):
         """Projects no editor has checked within the review interval (or ever)."""
@@ -422,6 +366,10 @@ class Project(models.Model):
         _("duration as written"), max_length=100, blank=True, help_text=_("The source's words, e.g. “ca 2,5 år”.")
     )
     period_note = models.TextField(_("note on the period"), blank=True)
+    # Derived from the period on every save, so that "active in these years" is a plain,
+    # indexable comparison: see Period.earliest_year and Period.latest_year.
+    earliest_year = models.SmallIntegerField(_("earliest possible year"), null=True, editable=False)
+    latest_year = models.SmallIntegerField(_("latest possible year"), null=True, editable=False)
     countries_note = models.TextField(
         _("note on countries"),
         blank=True,
@@ -459,6 +407,7 @@ class Project(models.Model):
             models.Index(fields=["end_date", "name"], name="project_end_idx"),
             models.Index(fields=["updated"], name="project_updated_idx"),
             models.Index(fields=["status", "is_published"], name="project_status_idx"),
+            models.Index(fields=["earliest_year", "latest_year"], name="project_years_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -499,6 +448,7 @@ class Project(models.Model):
             # version from the history must not move the counter back.
             stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
             self.version = (stored or self.version) + 1
+        self.earliest_year, self.latest_year = self.period.earliest_year(), self.period.latest_year()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -102,6 +102,14 @@ def format_duration(months, *, approximate=False):
     return text
 
 
+# Months that a date's unit may run past its first day: "hösten 2015" may mean November.
+UNIT_SLACK_MONTHS = {Precision.SEASON: 2, Precision.YEAR: 11}
+
+
+def month_index(date):
+    return date.year * 12 + date.month - 1
+
+
 @dataclass(frozen=True)
 class Period:
     start: datetime.date | None
@@ -110,6 +118,30 @@ class Period:
     end_precision: str
     duration_months: int | None = None
     duration_is_approximate: bool = False
+
+    @property
+    def longest_duration(self):
+        """The stated duration in months; an approximate one ("ca 2,5 år") may run a fifth longer."""
+        if self.duration_months is None:
+            return None
+        return self.duration_months + (self.duration_months // 5 if self.duration_is_approximate else 0)
+
+    def earliest_year(self):
+        """The earliest year the period may have begun in; None when nothing says."""
+        if self.start is not None:
+            return self.start.year
+        if self.end is not None and self.duration_months is not None:
+            return (month_index(self.end) - self.longest_duration) // 12
+        return None
+
+    def latest_year(self):
+        """The latest year the period may have run in; None when it may still be running."""
+        if self.end is not None:
+            return (month_index(self.end) + UNIT_SLACK_MONTHS.get(self.end_precision, 0)) // 12
+        if self.start is not None and self.duration_months is not None:
+            slack = UNIT_SLACK_MONTHS.get(self.start_precision, 0)
+            return (month_index(self.start) + slack + self.longest_duration) // 12
+        return None
 
     @property
     def duration(self):

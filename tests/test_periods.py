@@ -67,3 +67,25 @@ def test_duration_never_shows_a_made_up_day():
     with translation.override("sv"):
         assert format_duration(27) == "27 månader"
         assert format_duration(48) == "4 år"
+
+
+@pytest.mark.parametrize(
+    ("period", "earliest", "latest"),
+    [
+        # "tvåårigt projekt som startade hösten 2015": may run until November 2017.
+        (Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 24), 2015, 2017),
+        # "under fyra år med start 2016": may run through December 2020.
+        (Period(D(2016, 1, 1), Precision.YEAR, None, Precision.UNKNOWN, 48), 2016, 2020),
+        # "1,5 år, avslutades i mars 2016": may have started in autumn 2014.
+        (Period(None, Precision.UNKNOWN, D(2016, 3, 1), Precision.MONTH, 18), 2014, 2016),
+        # "ca 2,5 år med start våren 2016": a fifth longer at most.
+        (Period(D(2016, 3, 1), Precision.SEASON, None, Precision.UNKNOWN, 30, True), 2016, 2019),
+        # "vintern 2015" ends in February 2016.
+        (Period(D(2014, 1, 1), Precision.YEAR, D(2015, 12, 1), Precision.SEASON), 2014, 2016),
+        # Started 2006, no end given: may still be running.
+        (Period(D(2006, 1, 1), Precision.YEAR, None, Precision.UNKNOWN), 2006, None),
+        (Period(None, Precision.UNKNOWN, None, Precision.UNKNOWN), None, None),
+    ],
+)
+def test_possible_years_follow_the_honest_precision(period, earliest, latest):
+    assert (period.earliest_year(), period.latest_year()) == (earliest, latest)
