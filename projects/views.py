@@ -126,6 +126,8 @@ def facet_groups(filterset):
                 "legend": filterset.form[name].label,
                 "errors": filterset.form.errors.get(name, []),
                 "options": options,
+                # Names from the catalogue, in Swedish; status and type are interface words.
+                "is_content": name not in ("status", "cooperation_type"),
             }
         )
 
