@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import PageContent
 
-# The PageContent row whose feedback texts the editors own.
-PAGE_CONTENT_KEY = "internationella-projekt"
 COMMENT_MAX_LENGTH = 2000
 TOKEN_SALT = "feedback"
 # A visitor may write the comment up to a day after answering yes or no.
@@ -118,11 +116,11 @@ class FeedbackTexts:
         """
         row = None
         if translation.get_language() != "en":
-            if isinstance(page_content, PageContent) and page_content.key == PAGE_CONTENT_KEY:
+            if isinstance(page_content, PageContent) and page_content.key == PageContent.CATALOGUE_KEY:
                 row = page_content
             else:
                 row = (
-                    PageContent.objects.filter(key=PAGE_CONTENT_KEY)
+                    PageContent.objects.filter(key=PageContent.CATALOGUE_KEY)
                     .only(
                         "feedback_question",
                         "feedback_thanks_answer",

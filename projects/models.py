@@ -864,6 +864,9 @@ class PageContentManager(NaturalKeyManager):
 class PageContent(models.Model):
     """The words around the catalogue that editors own: title, introduction, feedback texts."""
 
+    # The row for the catalogue's start page, as loaded from fixtures/page.json.
+    CATALOGUE_KEY = "internationella-projekt"
+
     key = models.SlugField(_("key"), max_length=50, unique=True)
     title = models.CharField(_("page title"), max_length=200)
     introduction = models.TextField(_("introduction"))

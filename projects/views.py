@@ -23,8 +23,6 @@ from .models import (
     ProjectRelation,
 )
 
-PAGE_KEY = "internationella-projekt"
-
 # The columns a project list shows; nothing else is fetched for a list row.
 LIST_COLUMNS = (
     "name",
@@ -56,7 +54,7 @@ class HomeView(TemplateView):
             .prefetch_related("documents")
             .order_by("position", "name")
         )
-        context["page"] = PageContent.objects.select_related("newsletter").filter(key=PAGE_KEY).first()
+        context["page"] = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
         context["ongoing"] = [p for p in projects if p.status == Project.Status.ONGOING]
         context["closed"] = [p for p in projects if p.status == Project.Status.CLOSED]
         return context
