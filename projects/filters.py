@@ -1,9 +1,12 @@
 """The project list's filters, and how many projects each option would give (facet counts)."""
 
+import hashlib
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,7 @@ from .models import Country, Framework, Fund, Funding, Organisation, Participati
 from .search import search_projects
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
+FACET_CACHE_SECONDS = 60
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -182,7 +186,21 @@ class ProjectFilterSet(django_filters.FilterSet):
         return self.filter_years(queryset)
 
     def facet_counts(self):
-        """For each facet, {option value: number of projects}, counting with the other active filters."""
+        """For each facet, {option value: number of projects}, counting with the other active filters.
+
+        Counting a large catalogue takes one grouped query per facet; the result is kept in
+        the (shared) cache for a minute, keyed by the filters and by the catalogue's last change.
+        """
+        params = sorted(
+            (name, sorted(str(getattr(item, "pk", item)) for item in (value if isinstance(value, list) else [value])))
+            for name, value in self.value.items()
+            if name != "sort" and value not in (None, "", [])
+        )
+        last_change = self.queryset.model.objects.aggregate(last=Max("updated"))["last"]
+        key = "facets:" + hashlib.sha256(repr((params, str(last_change))).encode()).hexdigest()
+        return cache.get_or_set(key, self.count_facets, FACET_CACHE_SECONDS)
+
+    def count_facets(self):
         counts = {}
         for facet in self.FACETS:
             # "All of" narrows with each chosen partner, so its counts include the partner filter itself.

@@ -60,29 +60,45 @@ def lowered_text(*fields):
 
 
 def names_match(term):
-    partners = Participation.objects.alias(
-        text=lowered_text("organisation__name", "organisation__acronym", "designation")
-    ).filter(project=OuterRef("pk"), text__contains=term)
-    funds = Funding.objects.alias(text=lowered_text("fund__name", "fund__acronym", "fund__description")).filter(
-        project=OuterRef("pk"), text__contains=term
+    """Projects with a partner or fund whose name contains `term`.
+
+    The few organisations and funds are matched first, so that the large tables are
+    reached through their foreign-key indexes rather than scanned.
+    """
+    from .models import Fund, Organisation
+
+    organisations = Organisation.objects.alias(text=lowered_text("name", "acronym")).filter(text__contains=term)
+    funds = Fund.objects.alias(text=lowered_text("name", "acronym", "description")).filter(text__contains=term)
+    partners = (
+        Participation.objects.filter(project=OuterRef("pk"))
+        .alias(designation_text=UnicodeLower("designation"))
+        .filter(Q(organisation__in=organisations.values("pk")) | Q(designation_text__contains=term))
     )
-    return Q(Exists(partners)) | Q(Exists(funds))
+    fundings = Funding.objects.filter(project=OuterRef("pk"), fund__in=funds.values("pk"))
+    return Q(Exists(partners)) | Q(Exists(fundings))
 
 
 def search_projects(queryset, text):
     """Projects that match every word of `text` in their own text, a partner's name or a fund's name."""
+    from .models import Project
+
     terms = search_terms(text)
-    if not terms:
-        return queryset
-    if connection.vendor == "postgresql":
-        queryset = queryset.alias(search_vector=project_search_vector())
-    else:
-        queryset = queryset.alias(search_text=lowered_text(*PROJECT_TEXT_FIELDS))
     for term in terms:
         if connection.vendor == "postgresql":
+            # The full-text match runs as its own subquery, so that PostgreSQL answers it
+            # from the GIN index once instead of computing the vector for every row.
             # `term` holds only word characters, so it is safe as a raw tsquery.
-            own_text = Q(search_vector=SearchQuery(f"{term}:*", search_type="raw", config="swedish"))
+            matching = Project.objects.alias(search_vector=project_search_vector()).filter(
+                search_vector=SearchQuery(f"{term}:*", search_type="raw", config="swedish")
+            )
+            own_text = Q(pk__in=matching.values("pk"))
         else:
-            own_text = Q(search_text__contains=term)
+            own_text = Q(
+                Exists(
+                    Project.objects.alias(text=lowered_text(*PROJECT_TEXT_FIELDS)).filter(
+                        pk=OuterRef("pk"), text__contains=term
+                    )
+                )
+            )
         queryset = queryset.filter(own_text | names_match(term))
     return queryset

@@ -45,6 +45,9 @@ class HomeView(TemplateView):
     """The start page: the source page's introduction and its ongoing and closed projects."""
 
     template_name = "projects/home.html"
+    # The start page reproduces the source page; a catalogue that grows far past it is
+    # browsed in the project list, which the start page links to.
+    projects_per_section = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,9 +57,12 @@ class HomeView(TemplateView):
             .prefetch_related("documents")
             .order_by("position", "name")
         )
+        limit = self.projects_per_section
+        ongoing = list(projects.ongoing()[: limit + 1])
+        closed = list(projects.closed()[: limit + 1])
         context["page"] = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
-        context["ongoing"] = [p for p in projects if p.status == Project.Status.ONGOING]
-        context["closed"] = [p for p in projects if p.status == Project.Status.CLOSED]
+        context["ongoing"], context["more_ongoing"] = ongoing[:limit], len(ongoing) > limit
+        context["closed"], context["more_closed"] = closed[:limit], len(closed) > limit
         return context
 
 

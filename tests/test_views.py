@@ -59,7 +59,7 @@ def test_pages_carry_a_strict_content_security_policy(client):
 def test_list_page_query_count_is_fixed(client, django_assert_max_num_queries, count):
     """Facets are one grouped query each and list rows fetch no relations: 10 or 200 projects, same queries."""
     make_catalogue(count)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("projects:list"), {"country": "TR", "fund": "amif-x", "q": "project"})
     assert response.status_code == 200
     assert response.context["result_count"] == count
@@ -204,3 +204,30 @@ def test_swedish_content_is_marked_as_swedish_on_english_pages(client, catalogue
     swedish = client.get("/projekt/eurlo/").text
     main = swedish.split("<main", 1)[1].split("</main>")[0]
     assert 'lang="sv"' not in main
+
+
+def test_start_page_links_to_the_list_when_the_catalogue_outgrows_it(client):
+    for _ in range(30):
+        make_project()
+    response = client.get(reverse("projects:home"))
+    assert len(response.context["ongoing"]) == 25
+    assert f"{reverse('projects:list')}?status=ongoing" in response.text
+
+
+def test_facet_counts_are_cached_until_the_catalogue_changes(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_catalogue(5)
+    url = reverse("projects:list")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url, {"country": "TR"})
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url, {"country": "TR"})
+    assert len(second) < len(first)
+    assert response.context["facets"][0]["options"][0]["count"] == 5
+    project = Project.objects.first()
+    project.status = Project.Status.CLOSED
+    project.save()
+    statuses = client.get(url, {"country": "TR"}).context["facets"][0]["options"]
+    assert [option["count"] for option in statuses] == [4, 1]
