@@ -410,18 +410,9 @@ def main(argv=None):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         print(f"{database}, code {code}, {'warm' if args.warm_cache else 'empty'} cache, {os.cpu_count()} CPUs")
-        runs = []
-        # A cache of this process's own, whatever REDIS_URL says: the benchmark empties it.
-        caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}
-        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ALLOWED_HOSTS=hosts, STORAGES=storages, CACHES=caches):
-            for size in args.sizes:
-                run = run_size(size, args, database)
-                print_table(run)
-                runs.append(run)
         report = {
             "started": started.isoformat(timespec="seconds"),
-            "seconds": round((datetime.datetime.now() - started).total_seconds()),
+            "seconds": 0,
             "machine": {
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
@@ -436,14 +427,25 @@ def main(argv=None):
                 "seed": args.seed,
                 "warm_cache": args.warm_cache,
             },
-            "runs": runs,
-            "peak_rss_mb": peak_rss_mb(),
+            "runs": [],
+            "peak_rss_mb": None,
         }
+        path = RESULTS_DIR / f"{started:%Y%m%d-%H%M%S}.json"
+        # A cache of this process's own, whatever REDIS_URL says: the benchmark empties it.
+        caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}
+        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+        with override_settings(ALLOWED_HOSTS=hosts, STORAGES=storages, CACHES=caches):
+            for size in args.sizes:
+                run = run_size(size, args, database)
+                print_table(run)
+                report["runs"].append(run)
+                report["seconds"] = round((datetime.datetime.now() - started).total_seconds())
+                report["peak_rss_mb"] = peak_rss_mb()
+                if args.json:  # after each size, so that an interrupted run keeps what it measured
+                    RESULTS_DIR.mkdir(exist_ok=True)
+                    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
         print(f"\npeak RSS of the benchmark process: {report['peak_rss_mb']:.0f} MB")
         if args.json:
-            RESULTS_DIR.mkdir(exist_ok=True)
-            path = RESULTS_DIR / f"{started:%Y%m%d-%H%M%S}.json"
-            path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
             print(f"results written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
         connections.close_all()
     finally:

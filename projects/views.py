@@ -108,8 +108,8 @@ class ProjectListView(FilterView):
         return context
 
 
-def option(*, value, label, count, chosen, lang=""):
-    return {"value": value, "label": capfirst(label), "count": count, "chosen": chosen, "lang": lang}
+def option(*, value, label, count, chosen):
+    return {"value": value, "label": capfirst(label), "count": count, "chosen": chosen}
 
 
 def chosen_values(filterset, name):
