@@ -14,7 +14,8 @@ as they are in the real catalogue.
 Every model constraint holds: dates are the first day of their unit, precision
 "unknown" goes with a missing date and only then, the end is never before the start,
 an approximate duration has months, partners, funds and country roles are unique
-per project.
+per project. What Project.save() derives from the period (the earliest and latest
+possible year) is filled in too, since bulk_create does not call save().
 """
 
 import argparse
@@ -499,7 +500,10 @@ def main(argv=None):
         call_command("migrate", verbosity=0)
     if args.clear:
         clear()
-    summary = seed(args.count, random_seed=args.seed)
+    try:
+        summary = seed(args.count, random_seed=args.seed)
+    except RuntimeError as error:
+        sys.exit(str(error))
     print(", ".join(f"{key}: {value:,}" for key, value in summary.items()))
 
 
