@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Funding, Organisation, Participation, Project
 from tests.admin_forms import add_inline_row, admin_form_data, inline_prefix
@@ -16,19 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue():
-    call_command("load_catalogue", verbosity=0)
+def logged_in(make_editor):
+    """A function that gives a new client logged in as a new editor."""
 
+    def log_in(username):
+        client = Client()
+        client.force_login(make_editor(username))
+        return client
 
-def logged_in(username):
-    user = get_user_model().objects.create_superuser(username, f"{username}@example.se", "a-long-passphrase-1")
-    client = Client()
-    client.force_login(user)
-    return client
+    return log_in
 
 
 @pytest.fixture
-def editor():
+def editor(logged_in):
     return logged_in("redaktor")
 
 
@@ -149,7 +149,7 @@ def test_duplicate_participant_is_refused_on_the_field(editor):
     assert project.participations.count() == 1
 
 
-def test_second_editor_cannot_silently_overwrite_the_first(catalogue):
+def test_second_editor_cannot_silently_overwrite_the_first(catalogue, logged_in):
     """Two editors open the same project; the first save wins and the second is told what changed."""
     first, second = logged_in("forsta"), logged_in("andra")
     project = Project.objects.get(slug="eurlo")
@@ -168,7 +168,7 @@ def test_second_editor_cannot_silently_overwrite_the_first(catalogue):
     assert project.agency_role_note != "Andra redaktörens anmärkning."
 
 
-def test_inline_only_change_also_blocks_a_stale_form(catalogue):
+def test_inline_only_change_also_blocks_a_stale_form(catalogue, logged_in):
     first, second = logged_in("forsta"), logged_in("andra")
     project = Project.objects.get(slug="erin")
     first_response = first.get(change_url(project))
@@ -220,7 +220,7 @@ def test_public_last_updated_is_the_real_last_change(editor, client, catalogue):
     data[f"{inline_prefix(response, 'funding')}-0-note"] = "Ny anmärkning."
     editor.post(change_url(project), data)
     project.refresh_from_db()
-    assert project.updated.date() == datetime.date.today()
+    assert timezone.localdate(project.updated) == timezone.localdate()
 
 
 def test_changelist_filters_and_query_count(editor, catalogue, django_assert_max_num_queries):

@@ -4,26 +4,18 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from projects.models import Country, Document, PageContent, Project
 
 pytestmark = pytest.mark.django_db
 
-SOURCE_FILE = Path(settings.BASE_DIR).parent / "shared/seed/internationella-projekt.txt"
+# A copy of the source page, kept with the tests so that every checkout can compare with it.
+SOURCE_FILE = Path(__file__).parent / "data" / "internationella-projekt.txt"
 PRAGUE_PROCESS_URL = "https://www.pragueprocess.eu"
 
 
-@pytest.fixture
-def catalogue():
-    call_command("load_catalogue")
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def source_text():
-    if not SOURCE_FILE.exists():
-        pytest.skip(f"The source text {SOURCE_FILE} is not in this checkout.")
     return SOURCE_FILE.read_text(encoding="utf-8")
 
 

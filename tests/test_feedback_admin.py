@@ -3,7 +3,6 @@
 from html import escape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,14 +12,6 @@ from feedback.models import Feedback
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:feedback_feedback_changelist"
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    editor = django_user_model.objects.create_user("eva", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Redaktör"))
-    client.force_login(editor)
-    return client
 
 
 def make_feedback(**overrides):

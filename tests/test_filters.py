@@ -1,18 +1,12 @@
 """The project list's filters on the real catalogue: the questions the public asks."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from projects.filters import ProjectFilterSet
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue():
-    call_command("load_catalogue")
 
 
 def slugs(client, params):

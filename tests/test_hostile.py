@@ -1,7 +1,6 @@
 """A corpus of hostile input: no 5xx, nothing reflected as markup, the database intact."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from projects.models import Project
@@ -66,11 +65,6 @@ PATHS = [
     "/en/projekt/%00/",
     "/xx/projekt/",
 ]
-
-
-@pytest.fixture
-def catalogue():
-    call_command("load_catalogue", verbosity=0)
 
 
 def assert_safe(response):

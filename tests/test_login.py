@@ -20,12 +20,6 @@ LOCKED = "Kontot är låst i 15 minuter efter för många misslyckade inloggning
 TRY_LATER = "Försök igen senare eller kontakta administratören."
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Each login checks a password: the fast hasher keeps these many logins from taking a minute."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", password=PASSWORD, is_staff=True)

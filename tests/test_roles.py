@@ -25,11 +25,6 @@ CATALOGUE_MODELS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def create_editor(monkeypatch, username="eva", *args, password=PASSWORD):
     monkeypatch.setenv("EDITOR_PASSWORD", password)
     out = io.StringIO()

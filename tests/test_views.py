@@ -1,16 +1,10 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from projects.models import Fund, Organisation, PageContent, Project
 from tests.factories import make_catalogue, make_document, make_fund, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue():
-    call_command("load_catalogue")
 
 
 def test_start_page_renders_every_published_project(client, catalogue):

@@ -1,42 +1,9 @@
-"""The "Redaktör" group: what an editor may do in the admin, and nothing more.
-
-Editors keep the catalogue and read the page feedback. They cannot manage users or groups,
-see the login lockouts, or add feedback themselves (only visitors do that).
-"""
+"""The "Redaktör" group, with the permissions projects/roles.py gives editors."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_GROUP = "Redaktör"
-
-# Every catalogue model an editor keeps; LoadedRecord is the catalogue loader's bookkeeping.
-CATALOGUE_MODELS = [
-    "country",
-    "framework",
-    "organisation",
-    "fund",
-    "project",
-    "participation",
-    "projectcountry",
-    "funding",
-    "projectrelation",
-    "document",
-    "pagecontent",
-]
-
-
-def editor_permissions():
-    """(app label, codename) of every permission the group holds."""
-    permissions = [
-        ("projects", f"{action}_{model}")
-        for model in CATALOGUE_MODELS
-        for action in ("add", "change", "delete", "view")
-    ]
-    # django-simple-history's tables: editors read a row's history, nobody rewrites it.
-    permissions += [("projects", f"view_historical{model}") for model in CATALOGUE_MODELS]
-    # Feedback comes from visitors: editors read it, mark it read, delete spam; they never add it.
-    permissions += [("feedback", f"{action}_feedback") for action in ("view", "change", "delete")]
-    return permissions
+from projects.roles import EDITOR_GROUP, grant_editor_permissions
 
 
 def create_editor_group(apps, schema_editor):
@@ -49,14 +16,8 @@ def create_editor_group(apps, schema_editor):
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    db = schema_editor.connection.alias
-    permissions = [
-        Permission.objects.using(db).get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in editor_permissions()
-    ]
-    group, _ = Group.objects.using(db).get_or_create(name=EDITOR_GROUP)
-    group.permissions.set(permissions)
+    group, _ = Group.objects.using(schema_editor.connection.alias).get_or_create(name=EDITOR_GROUP)
+    grant_editor_permissions(group, apps.get_model("auth", "Permission"))
 
 
 def delete_editor_group(apps, schema_editor):

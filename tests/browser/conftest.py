@@ -1,10 +1,14 @@
-"""Browser tests: Python Playwright driving Debian's Chromium against the live test server."""
+"""Browser tests: Python Playwright driving Debian's Chromium against the live test server.
+
+The live server answers from a thread of its own, so these tests commit what they write,
+and the database is emptied after each one (transaction=True); the `catalogue` fixture puts
+the content back.
+"""
 
 import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from reaching for the network, which is closed here.
@@ -49,8 +53,3 @@ def page(chromium):
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    call_command("load_catalogue", verbosity=0)

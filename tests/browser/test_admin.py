@@ -2,7 +2,6 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from projects.models import Project
@@ -14,8 +13,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
-def editor_account(catalogue):
-    return get_user_model().objects.create_superuser("redaktor", "redaktor@example.se", PASSWORD)
+def editor_account(catalogue, make_editor):
+    return make_editor("redaktor", password=PASSWORD)
 
 
 def log_in(page, live_server):

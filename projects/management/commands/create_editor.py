@@ -12,8 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-# Created by the data migration projects/0004_editor_group, with exactly the editors' permissions.
-EDITOR_GROUP = "Redaktör"
+from projects.roles import EDITOR_GROUP
+
 PASSWORD_VARIABLE = "EDITOR_PASSWORD"
 
 
