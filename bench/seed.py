@@ -14,8 +14,8 @@ as they are in the real catalogue.
 Every model constraint holds: dates are the first day of their unit, precision
 "unknown" goes with a missing date and only then, the end is never before the start,
 an approximate duration has months, partners, funds and country roles are unique
-per project. What Project.save() derives from the period (the earliest and latest
-possible year) is filled in too, since bulk_create does not call save().
+per project. What Project.save() derives from the period (the earliest possible start
+and the latest possible end) is filled in too, since bulk_create does not call save().
 """
 
 import argparse
@@ -243,13 +243,6 @@ def make_period(rng):
     return fields
 
 
-def derive_fields(project):
-    """Set what Project.save() derives from the period, since bulk_create does not call save()."""
-    period = project.period
-    if hasattr(period, "earliest_year") and hasattr(project, "earliest_year"):
-        project.earliest_year, project.latest_year = period.earliest_year(), period.latest_year()
-
-
 def clear():
     """Empty every table of the catalogue (and its history), restarting the ids."""
     from django.apps import apps
@@ -342,7 +335,6 @@ def seed(count, *, random_seed=2018, verbose=True):
         Project,
         ProjectCountry,
         ProjectRelation,
-        Role,
     )
 
     if Project.objects.exists():
@@ -355,6 +347,7 @@ def seed(count, *, random_seed=2018, verbose=True):
     org_weights = zipf_weights(len(organisations))
     fund_weights = zipf_weights(len(funds), 0.8)
     country_weights = zipf_weights(len(countries), 0.8)
+    Role = Participation.Role
     roles = [role for role in Role if role not in (Role.LEAD, Role.PROJECT_OWNER)]
     country_roles = list(ProjectCountry.Role)
     cooperation_types = [*Project.CooperationType, ""]
@@ -396,7 +389,7 @@ def seed(count, *, random_seed=2018, verbose=True):
                 )
             )
         for project in projects:
-            derive_fields(project)
+            project.set_period_bounds()  # what save() derives; bulk_create does not call save()
         with transaction.atomic():
             Project.objects.bulk_create(projects, batch_size=BATCH)
             first_pk = first_pk or projects[0].pk

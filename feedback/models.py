@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import Language
 from projects.models import PageContent
 
 COMMENT_MAX_LENGTH = 2000
@@ -39,10 +40,6 @@ class Feedback(models.Model):
     class Answer(models.TextChoices):
         YES = "yes", _("yes")
         NO = "no", _("no")
-
-    class Language(models.TextChoices):
-        SWEDISH = "sv", _("Swedish")
-        ENGLISH = "en", _("English")
 
     page = models.CharField(_("page"), max_length=500, help_text=_("The path of the page the visitor was on."))
     answer = models.CharField(_("answer"), max_length=3, choices=Answer)
@@ -73,7 +70,7 @@ class Feedback(models.Model):
                 violation_error_message=_("A comment can be at most 2000 characters long."),
             ),
             models.CheckConstraint(condition=Q(answer__in=["yes", "no"]), name="feedback_answer_valid"),
-            models.CheckConstraint(condition=Q(language__in=["sv", "en"]), name="feedback_language_valid"),
+            models.CheckConstraint(condition=Q(language__in=Language.values), name="feedback_language_valid"),
         ]
 
     def __str__(self):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from projects.clients import client_ip
+from portal.clients import client_ip
+from portal.languages import Language
 
 from .forms import AnswerForm, CommentForm
 from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
@@ -48,7 +49,7 @@ def back_to_page(page, *, feedback):
 
 def active_language():
     language = translation.get_language()
-    return language if language in Feedback.Language.values else Feedback.Language.SWEDISH
+    return language if language in Language.values else Language.SWEDISH
 
 
 @method_decorator(require_POST, name="dispatch")

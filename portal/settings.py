@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.languages import Language
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -136,8 +138,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "projects.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "projects.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.clients.client_ip"
 # No "AXES: BEGIN" line in the output of every manage.py command; lockouts are still logged.
 AXES_VERBOSE = False
 
@@ -149,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LANGUAGES = Language.choices
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -1,12 +1,16 @@
 """The editors' admin: every fact editable, history kept, no silent overwrite."""
 
+import operator
+from functools import reduce
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .models import (
     Country,
@@ -36,27 +41,49 @@ admin.site.site_title = _("International projects")
 admin.site.index_title = _("Catalogue")
 
 
-def project_links(projects):
-    """A list of links to the admin pages of `projects`, for "where is this used" fields."""
-    links = format_html_join(
-        "",
-        '<li><a href="{}">{}</a></li>',
-        ((reverse("admin:projects_project_change", args=[p.pk]), p.name) for p in projects),
-    )
-    return format_html("<ul>{}</ul>", links) if links else gettext("No projects.")
+class ProjectsUsingAdmin(SimpleHistoryAdmin):
+    """The projects a row appears in: their number in the list, links to them on the form.
+
+    `project_lookups` are the paths from a project to the row; a project counts once
+    however many of them lead to the row.
+    """
+
+    project_lookups = ()
+
+    def projects_using(self, row):
+        """The projects that reach `row` (an instance, or OuterRef("pk") in a subquery)."""
+        return Project.objects.filter(reduce(operator.or_, (Q(**{lookup: row}) for lookup in self.project_lookups)))
+
+    def get_queryset(self, request):
+        distinct_count = Func("pk", function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        count = self.projects_using(OuterRef("pk")).order_by().annotate(n=distinct_count).values("n")
+        return super().get_queryset(request).annotate(n_projects=Subquery(count, output_field=IntegerField()))
+
+    @admin.display(description=_("projects"), ordering="n_projects")
+    def project_count(self, row):
+        return row.n_projects
+
+    @admin.display(description=_("projects"))
+    def projects(self, row):
+        projects = self.projects_using(row).distinct().only("name")
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((reverse("admin:projects_project_change", args=[project.pk]), project.name) for project in projects),
+        )
+        return format_html("<ul>{}</ul>", links) if links else gettext("No projects.")
 
 
 # Countries
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(ProjectsUsingAdmin):
     list_display = ["code", "name_sv", "name_en", "project_count"]
     search_fields = ["code"]
     readonly_fields = ["projects"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_projects=Count("project_countries__project", distinct=True))
+    # A country takes part in its own right, or as a partner named by its country alone.
+    project_lookups = ["project_countries__country", "participations__country"]
 
     def get_search_results(self, request, queryset, search_term):
         """Find countries by their Swedish or English name too, not only by ISO code."""
@@ -69,18 +96,6 @@ class CountryAdmin(SimpleHistoryAdmin):
                     codes |= {code for code, name in countries if term in str(name).lower()}
             queryset |= self.model.objects.filter(code__in=codes)
         return queryset, may_have_duplicates
-
-    @admin.display(description=_("projects"), ordering="n_projects")
-    def project_count(self, country):
-        return country.n_projects
-
-    @admin.display(description=_("projects"))
-    def projects(self, country):
-        return project_links(
-            Project.objects.filter(Q(project_countries__country=country) | Q(participations__country=country))
-            .distinct()
-            .only("name")
-        )
 
 
 # Organisations, with merging of duplicates
@@ -96,30 +111,16 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "country", "project_count"]
+    list_select_related = ["country"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
     readonly_fields = ["projects"]
     actions = ["merge"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("country")
-            .annotate(n_projects=Count("participations__project", distinct=True))
-        )
-
-    @admin.display(description=_("projects"), ordering="n_projects")
-    def project_count(self, organisation):
-        return organisation.n_projects
-
-    @admin.display(description=_("projects"))
-    def projects(self, organisation):
-        return project_links(Project.objects.filter(participations__organisation=organisation).only("name"))
+    project_lookups = ["participations__organisation"]
 
     @admin.action(description=_("Merge the selected organisations into one"), permissions=["change", "delete"])
     def merge(self, request, queryset):
@@ -154,29 +155,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(SimpleHistoryAdmin):
+class FundAdmin(ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "parent", "project_count"]
+    list_select_related = ["parent"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     readonly_fields = ["projects"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("parent")
-            .annotate(n_projects=Count("fundings__project", distinct=True))
-        )
-
-    @admin.display(description=_("projects"), ordering="n_projects")
-    def project_count(self, fund):
-        return fund.n_projects
-
-    @admin.display(description=_("projects"))
-    def projects(self, fund):
-        return project_links(Project.objects.filter(fundings__fund=fund).only("name"))
+    project_lookups = ["fundings__fund"]
 
 
 @admin.register(Framework)
@@ -254,7 +241,7 @@ class ProjectCountryInline(admin.StackedInline):
 class ProjectRelationInline(admin.StackedInline):
     model = ProjectRelation
     fk_name = "project"
-    fields = ["kind", ("related_project", "related_name"), "note"]
+    fields = ["kind", ("related_project", "external_name"), "note"]
     autocomplete_fields = ["related_project"]
     extra = 0
 
@@ -273,9 +260,9 @@ class DocumentInline(admin.StackedInline):
 
 
 class ProjectAdminForm(forms.ModelForm):
-    """The project form, refusing a save made on top of a version the editor never saw."""
+    """The project form. It carries the version it was opened on, which Project.save() holds the save to."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Project
@@ -284,63 +271,78 @@ class ProjectAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # The version in the database now, not the instance's: a form that restores an
-            # old version from the history starts from the current one too.
-            current = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            self.fields["loaded_version"].initial = current
+            version = self.instance.version
+            if self.restores_history and not self.is_bound:
+                # Restoring an old version is a save on top of the current one, not of the old one.
+                version = Project.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            self.fields["opened_version"].initial = version
 
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        # Lock the row until this save commits, so that two saves cannot both pass this check.
-        current = Project.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
-        current = current.first()
-        loaded = cleaned.get("loaded_version")
-        if current is not None and loaded != current:
-            raise ValidationError(changes_since(self.instance.pk, loaded), code="stale")
-        return cleaned
+    @property
+    def restores_history(self):
+        """Whether this form puts back a version from the project's history."""
+        return hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+
+    def validate_unique(self):
+        # A slug the editor did not change was unique when it was stored; checking it costs a query.
+        if self.instance.pk and "slug" not in self.changed_data:
+            return
+        super().validate_unique()
+
+    def clean_opened_version(self):
+        version = self.cleaned_data["opened_version"]
+        if self.instance.pk and version is None:
+            raise ValidationError(gettext("The form was incomplete. Open the project again."), code="required")
+        return version
+
+    def save(self, commit=True):
+        project = super().save(commit=False)
+        if project.pk:
+            project.version = self.cleaned_data["opened_version"]
+        if commit:
+            project.save()
+            self.save_m2m()
+        return project
 
 
-def changes_since(project_pk, loaded_version):
-    """A message, for an editor whose form is out of date, saying who changed what since they opened it."""
-    history = Project.history.filter(id=project_pk).order_by("history_date").select_related("history_user")
-    versions = list(history)
-    base = next((record for record in versions if record.version == loaded_version), None)
-    newer = [record for record in versions if loaded_version is None or record.version > (loaded_version or 0)]
-    lines = [
-        gettext(
-            "Someone else saved this project after you opened it. Your changes have not been saved, "
-            "so that theirs are not lost. Open the project again to see the latest version, then make "
-            "your changes again."
-        )
-    ]
-    previous = base
-    for record in newer:
-        who = record.history_user or gettext("the content loader")
-        when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
-        changed = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["version", "updated"])
-            for change in delta.changes:
-                label = capfirst(Project._meta.get_field(change.field).verbose_name)
-                changed.append(f"{label}: ”{change.old}” → ”{change.new}”")
-        detail = "; ".join(changed) if changed else gettext("participants, funding, countries, relations or documents")
-        lines.append(gettext("%(when)s, %(who)s: %(detail)s") % {"when": when, "who": who, "detail": detail})
+def unsaved_changes(form, formsets):
+    """What an editor changed in a form that could not be saved, so that they can make the changes again."""
+    fields = [f"{capfirst(form[name].label)}: ”{form.cleaned_data[name]}”" for name in form.changed_data]
+    inlines = [str(capfirst(formset.model._meta.verbose_name_plural)) for formset in formsets if formset.has_changed()]
+    return "; ".join(fields + inlines)
+
+
+# Fields that every save sets or derives: a change to them is no editor's doing.
+NOT_EDITED_FIELDS = [field.name for field in Project._meta.concrete_fields if not field.editable]
+
+
+def changes_since(project_pk, opened_version):
+    """Who saved the project after `opened_version`, and what each of them changed in its fields."""
+    records = (
+        Project.history.filter(id=project_pk, version__gte=opened_version)
+        .order_by("version", "history_date")
+        .select_related("history_user")
+    )
+    lines = []
+    previous = None
+    for record in records:
+        if record.version > opened_version and (previous is None or record.version > previous.version):
+            changed = []
+            if previous is not None:
+                delta = record.diff_against(previous, excluded_fields=NOT_EDITED_FIELDS)
+                changed = [
+                    f"{capfirst(Project._meta.get_field(change.field).verbose_name)}: ”{change.old}” → ”{change.new}”"
+                    for change in delta.changes
+                ]
+            lines.append(
+                gettext("%(when)s, %(who)s: %(detail)s")
+                % {
+                    "when": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M"),
+                    "who": record.history_user or gettext("the content loader"),
+                    "detail": "; ".join(changed) or gettext("participants, funding, countries, relations or documents"),
+                }
+            )
         previous = record
     return lines
-
-
-def differs_from_stored(project):
-    """Whether saving `project` would change any field an editor can edit."""
-    stored = Project.objects.filter(pk=project.pk).first()
-    if stored is None:
-        return True
-    return any(
-        getattr(project, field.attname) != getattr(stored, field.attname)
-        for field in Project._meta.concrete_fields
-        if field.editable
-    )
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -359,7 +361,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         if self.value() == "needed":
             return queryset.needing_review(today)
         if self.value() == "past_end":
-            return queryset.filter(pk__in=queryset.ongoing_past_end(today).values("pk"))
+            return queryset.ongoing_past_end(today)
         if self.value() == "overdue":
             return queryset.review_overdue(today)
         return queryset
@@ -420,7 +422,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Publication"),
-            {"fields": ["is_published", "position", "reviewed_on", "loaded_version", "created", "updated", "version"]},
+            {"fields": ["is_published", "position", "reviewed_on", "opened_version", "created", "updated", "version"]},
         ),
     ]
 
@@ -428,13 +430,38 @@ class ProjectAdmin(SimpleHistoryAdmin):
     def period(self, project):
         return str(project.period)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("description", "summary", "agency_role_note")
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             self.warn_if_review_needed(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Project.VersionConflict as conflict:
+            return self.refuse_conflicting_save(request, conflict)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except Project.VersionConflict as conflict:
+            return self.refuse_conflicting_save(request, conflict)
+
+    def refuse_conflicting_save(self, request, conflict):
+        """Nothing of the save was written: open the project as it is now, saying who changed what meanwhile."""
+        messages.error(
+            request,
+            gettext(
+                "Someone else saved this project after you opened it. Your changes have not been saved, "
+                "so that theirs are not lost. The form now shows the latest version: make your changes again."
+            ),
+        )
+        for line in changes_since(conflict.project_pk, conflict.version):
+            messages.error(request, line)
+        unsaved = getattr(conflict, "unsaved", "")
+        if unsaved:
+            messages.error(request, gettext("Your changes, which were not saved: %(changes)s") % {"changes": unsaved})
+        return HttpResponseRedirect(reverse("admin:projects_project_change", args=[conflict.project_pk]))
 
     def warn_if_review_needed(self, request, object_id):
         today = timezone.localdate()
@@ -452,39 +479,52 @@ class ProjectAdmin(SimpleHistoryAdmin):
             )
 
     def save_model(self, request, obj, form, change):
-        # Saving an unchanged form would only bump the version and the "last updated" date.
-        # (A form restoring an old version is unchanged against that version, yet differs
-        # from what is stored: compare with the stored row, not with the form's initial data.)
-        if change and not differs_from_stored(obj):
-            return
-        super().save_model(request, obj, form, change)
-        request.project_saved = True
+        # A change is saved in save_related, once it is known whether the inlines changed too.
+        # A version restored from the history comes without inlines, and is saved here.
+        if not change or form.restores_history:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # Participants, funds, countries, relations and documents are part of the project: a
+        # change to any of them is a new version of it. An unchanged form saves nothing.
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            try:
+                super().save_model(request, form.instance, form, change)
+            except Project.VersionConflict as conflict:
+                conflict.unsaved = unsaved_changes(form, formsets)
+                raise
         super().save_related(request, form, formsets, change)
-        saved = getattr(request, "project_saved", False)
-        if change and not saved and any(formset.has_changed() for formset in formsets):
-            # A change to participants or funding is a change to the project: new version, new date.
-            form.instance.save(update_fields=["version", "updated"])
 
     @admin.action(description=_("Mark the selected projects as reviewed today"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
-        for project in queryset:
-            project.reviewed_on = timezone.localdate()
-            project.save(update_fields=["reviewed_on", "version"])
-        self.message_user(request, gettext("Marked as reviewed."), messages.SUCCESS)
+        today = timezone.localdate()
+        self.save_each(request, queryset, reviewed_on=today)
+
+    def save_each(self, request, queryset, **values):
+        """Set `values` on each project in its own save, so that every change is in its history."""
+        skipped = []
+        for project in queryset.exclude(**values):
+            for name, value in values.items():
+                setattr(project, name, value)
+            project._history_user = request.user
+            try:
+                project.save()
+            except Project.VersionConflict:
+                skipped.append(project.name)
+        if skipped:
+            self.message_user(
+                request,
+                gettext("Changed by someone else meanwhile, so left as they are: %(names)s.")
+                % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, gettext("Done."), messages.SUCCESS)
 
     @admin.action(description=_("Publish the selected projects"), permissions=["change"])
     def publish(self, request, queryset):
-        self._set_published(request, queryset, published=True)
+        self.save_each(request, queryset, is_published=True)
 
     @admin.action(description=_("Unpublish the selected projects"), permissions=["change"])
     def unpublish(self, request, queryset):
-        self._set_published(request, queryset, published=False)
-
-    def _set_published(self, request, queryset, *, published):
-        # One save per project, so that every change is in its history.
-        for project in queryset.exclude(is_published=published):
-            project.is_published = published
-            project.save(update_fields=["is_published", "version", "updated"])
-        self.message_user(request, gettext("Done."), messages.SUCCESS)
+        self.save_each(request, queryset, is_published=False)

@@ -46,10 +46,6 @@ class LoadReport:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
 
-    @property
-    def changed_anything(self):
-        return bool(self.created or self.updated)
-
 
 def serialized_fields(instance, field_names):
     """The named fields of `instance` as the serializer writes them, in plain JSON values."""

@@ -11,13 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .periods import Period, Precision, normalise, relativedelta_months
+from portal.languages import Language
+
+from .periods import Period, Precision, normalise
 
 
 class NaturalKeyManager(models.Manager):
@@ -212,292 +214,6 @@ class Fund(models.Model):
         return (self.slug,)
 
 
-class ProjectQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def active_in(self, *, year_from=None, year_to=None):
-        """Projects whose period may overlap the years, given how precisely it is known."""
-        queryset = self
-        if year_to is not None:
-            queryset = queryset.filter(Q(earliest_year__isnull=True) | Q(earliest_year__lte=year_to))
-        if year_from is not None:
-            queryset = queryset.filter(Q(latest_year__isnull=True) | Q(latest_year__gte=year_from))
-        return queryset
-
-    def ongoing_past_end(self, today):
-        """Projects still called ongoing although even the latest possible end has passed."""
-        three_months_ago = today - relativedelta_months(3)
-        end_passed = (
-            Q(end_precision=Precision.DAY, end_date__lt=today)
-            | Q(end_precision=Precision.MONTH, end_date__lt=today.replace(day=1))
-            | Q(end_precision=Precision.SEASON, end_date__lte=three_months_ago)
-            | Q(end_precision=Precision.YEAR, end_date__lt=today.replace(month=1, day=1))
-            | Q(end_date__isnull=True, latest_year__lt=today.year)
-        )
-        return self.filter(end_passed, status=Project.Status.ONGOING)
-
-    def review_overdue(self, today):
-        """Projects no editor has checked within the review interval (or ever)."""
-        due = today - datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
-        return self.filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=due))
-
-    def needing_review(self, today):
-        return self.filter(
-            Q(pk__in=self.ongoing_past_end(today).values("pk")) | Q(pk__in=self.review_overdue(today).values("pk"))
-        )
-
-    def ongoing(self):
-        return self.filter(status=Project.Status.ONGOING)
-
-    def closed(self):
-        return self.filter(status=Project.Status.CLOSED)
-
-
-class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
-    pass
-
-
-class Role(models.TextChoices):
-    """What an actor does in a project: used for partners and for the agency itself."""
-
-    LEAD = "lead", _("lead")
-    CO_LEAD = "co_lead", _("co-lead")
-    PROJECT_OWNER = "project_owner", _("project owner")
-    PARTNER = "partner", _("partner")
-    JUNIOR_PARTNER = "junior_partner", _("junior partner")
-    PARTICIPANT = "participant", _("participant")
-    COOPERATION_PARTNER = "cooperation_partner", _("cooperation partner")
-    IMPLEMENTER = "implementer", _("implementer")
-    STAKEHOLDER = "stakeholder", _("stakeholder")
-    BENEFICIARY = "beneficiary", _("beneficiary")
-    SECRETARIAT = "secretariat", _("secretariat")
-    SUPPORT_FUNCTION = "support_function", _("support function")
-    INITIATOR = "initiator", _("initiator")
-
-
-class Project(models.Model):
-    """One international project, as the source page describes it."""
-
-    class Status(models.TextChoices):
-        ONGOING = "ongoing", _("ongoing")
-        CLOSED = "closed", _("closed")
-
-    class CooperationType(models.TextChoices):
-        TWINNING = "twinning", _("twinning")
-        PILOT = "pilot", _("pilot project")
-        NETWORK = "network", _("network")
-        SUPPORT_FUNCTION = "support_function", _("support function")
-        BILATERAL = "bilateral", _("bilateral cooperation")
-        COOPERATION_PROGRAMME = "cooperation_programme", _("cooperation programme")
-        COLLABORATION = "collaboration", _("collaboration project")
-        RESETTLEMENT = "resettlement", _("resettlement project")
-        TRAINING = "training", _("training project")
-        CROSS_BORDER = "cross_border", _("cross-border cooperation")
-
-    name = models.CharField(_("name"), max_length=300, help_text=_("The Swedish name the public knows the project by."))
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    official_title = models.CharField(
-        _("official title"),
-        max_length=300,
-        blank=True,
-        help_text=_("The project's own title, often in English, as the source writes it."),
-    )
-    official_title_language = models.CharField(
-        _("language of the official title"),
-        max_length=10,
-        choices=[("sv", _("Swedish")), ("en", _("English"))],
-        blank=True,
-    )
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    summary = models.TextField(_("summary"), help_text=_("A sentence or two for lists."))
-    description = models.TextField(
-        _("description"),
-        help_text=_("The full text about the project; for loaded entries, the source's own paragraph."),
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status)
-    cooperation_type = models.CharField(_("type of cooperation"), max_length=30, choices=CooperationType, blank=True)
-    framework = models.ForeignKey(
-        Framework,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name=_("framework or process"),
-    )
-    agency_role = models.CharField(_("the Migration Agency's role"), max_length=30, choices=Role, blank=True)
-    agency_role_note = models.TextField(
-        _("about the Migration Agency's role"),
-        blank=True,
-        help_text=_("What the agency did or does, in the source's words."),
-    )
-
-    start_date = models.DateField(
-        _("start"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "The first day of what is known: for “hösten 2015” enter 2015-09-01 and choose "
-            "precision season; for “2016”, 2016-01-01 and precision year."
-        ),
-    )
-    start_precision = models.CharField(
-        _("precision of the start"), max_length=10, choices=Precision, default=Precision.UNKNOWN
-    )
-    end_date = models.DateField(
-        _("end"),
-        null=True,
-        blank=True,
-        help_text=_("As for the start: the first day of the month, season or year the project ended in."),
-    )
-    end_precision = models.CharField(
-        _("precision of the end"), max_length=10, choices=Precision, default=Precision.UNKNOWN
-    )
-    duration_months = models.PositiveSmallIntegerField(
-        _("duration in months"),
-        null=True,
-        blank=True,
-        help_text=_("Where the source gives a length instead of an end: “tvåårigt” is 24."),
-    )
-    duration_is_approximate = models.BooleanField(
-        _("duration is approximate"), default=False, help_text=_("Tick for “ca 2,5 år”.")
-    )
-    duration_text = models.CharField(
-        _("duration as written"), max_length=100, blank=True, help_text=_("The source's words, e.g. “ca 2,5 år”.")
-    )
-    period_note = models.TextField(_("note on the period"), blank=True)
-    # Derived from the period on every save, so that "active in these years" is a plain,
-    # indexable comparison: see Period.earliest_year and Period.latest_year.
-    earliest_year = models.SmallIntegerField(_("earliest possible year"), null=True, editable=False)
-    latest_year = models.SmallIntegerField(_("latest possible year"), null=True, editable=False)
-    countries_note = models.TextField(
-        _("note on countries"),
-        blank=True,
-        help_text=_("Countries the source mentions without naming them, e.g. “åtta utvalda länder”."),
-    )
-
-    position = models.PositiveSmallIntegerField(
-        _("order on the start page"),
-        default=0,
-        help_text=_("Projects are listed on the start page in this order, as on the source page."),
-    )
-    is_published = models.BooleanField(
-        _("published"), default=True, help_text=_("Unpublished projects are visible only to editors, as a preview.")
-    )
-    reviewed_on = models.DateField(
-        _("last reviewed"),
-        null=True,
-        blank=True,
-        help_text=_("The day an editor last checked that the entry is still true."),
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("last updated"), auto_now=True)
-
-    objects = ProjectManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("project")
-        verbose_name_plural = _("projects")
-        indexes = [
-            models.Index(fields=["name"], name="project_name_idx"),
-            models.Index(fields=["start_date", "name"], name="project_start_idx"),
-            models.Index(fields=["end_date", "name"], name="project_end_idx"),
-            models.Index(fields=["updated"], name="project_updated_idx"),
-            models.Index(fields=["status", "is_published"], name="project_status_idx"),
-            models.Index(fields=["earliest_year", "latest_year"], name="project_years_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="project_end_not_before_start",
-                violation_error_message=_("The end cannot be before the start."),
-            ),
-            models.CheckConstraint(
-                condition=(Q(start_date__isnull=True) & Q(start_precision=Precision.UNKNOWN))
-                | (Q(start_date__isnull=False) & ~Q(start_precision=Precision.UNKNOWN)),
-                name="project_start_precision_matches_date",
-                violation_error_message=_("A start date needs a precision, and precision “unknown” needs no date."),
-            ),
-            models.CheckConstraint(
-                condition=(Q(end_date__isnull=True) & Q(end_precision=Precision.UNKNOWN))
-                | (Q(end_date__isnull=False) & ~Q(end_precision=Precision.UNKNOWN)),
-                name="project_end_precision_matches_date",
-                violation_error_message=_("An end date needs a precision, and precision “unknown” needs no date."),
-            ),
-            models.CheckConstraint(
-                condition=Q(duration_is_approximate=False) | Q(duration_months__isnull=False),
-                name="project_approximate_duration_has_months",
-                violation_error_message=_("An approximate duration needs a number of months."),
-            ),
-            models.CheckConstraint(condition=Q(status__in=["ongoing", "closed"]), name="project_status_valid"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        # Every save is a new version: an editor's form that was opened on an older
-        # version is refused instead of silently overwriting this one.
-        if not self._state.adding:
-            # Counted from the stored version, not this instance's: a form restoring an old
-            # version from the history must not move the counter back.
-            stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
-            self.version = (stored or self.version) + 1
-        self.earliest_year, self.latest_year = self.period.earliest_year(), self.period.latest_year()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        # Store each date as the first day of its unit, so that precision and date agree.
-        self.start_date = normalise(self.start_date, self.start_precision)
-        self.end_date = normalise(self.end_date, self.end_precision)
-        errors = {}
-        for side, date, precision in (
-            ("start", self.start_date, self.start_precision),
-            ("end", self.end_date, self.end_precision),
-        ):
-            if date is None and precision != Precision.UNKNOWN:
-                errors[f"{side}_date"] = _("Enter a date, or choose precision “unknown”.")
-            elif date is not None and precision == Precision.UNKNOWN:
-                errors[f"{side}_precision"] = _("Choose how precisely the date is known.")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end cannot be before the start.")
-        if self.duration_is_approximate and self.duration_months is None:
-            errors["duration_months"] = _("An approximate duration needs a number of months.")
-        if (
-            self.status == self.Status.CLOSED
-            and self.end_date is None
-            and self.duration_months is None
-            and not self.period_note.strip()
-        ):
-            errors["end_date"] = _(
-                "A closed project needs an end, a duration, or a note on the period saying why the end is unknown."
-            )
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def period(self):
-        return Period(
-            start=self.start_date,
-            start_precision=self.start_precision,
-            end=self.end_date,
-            end_precision=self.end_precision,
-            duration_months=self.duration_months,
-            duration_is_approximate=self.duration_is_approximate,
-        )
-
-
 class ProjectPartManager(models.Manager):
     """Natural keys for rows that belong to a project: the project's slug plus the given fields."""
 
@@ -521,11 +237,11 @@ class ParticipationManager(models.Manager):
 
 
 class ProjectRelationManager(models.Manager):
-    def get_by_natural_key(self, project_slug, kind, related_slug, related_name):
+    def get_by_natural_key(self, project_slug, kind, related_slug, external_name):
         rows = self.filter(project__slug=project_slug, kind=kind)
         if related_slug:
             return rows.get(related_project__slug=related_slug)
-        return rows.get(related_project__isnull=True, related_name=related_name)
+        return rows.get(related_project__isnull=True, external_name=external_name)
 
 
 class Participation(models.Model):
@@ -536,8 +252,25 @@ class Participation(models.Model):
     and `designation` keeps the source's words. No agency name is invented.
     """
 
+    class Role(models.TextChoices):
+        """What an actor does in a project: used for partners and for the agency itself."""
+
+        LEAD = "lead", _("lead")
+        CO_LEAD = "co_lead", _("co-lead")
+        PROJECT_OWNER = "project_owner", _("project owner")
+        PARTNER = "partner", _("partner")
+        JUNIOR_PARTNER = "junior_partner", _("junior partner")
+        PARTICIPANT = "participant", _("participant")
+        COOPERATION_PARTNER = "cooperation_partner", _("cooperation partner")
+        IMPLEMENTER = "implementer", _("implementer")
+        STAKEHOLDER = "stakeholder", _("stakeholder")
+        BENEFICIARY = "beneficiary", _("beneficiary")
+        SECRETARIAT = "secretariat", _("secretariat")
+        SUPPORT_FUNCTION = "support_function", _("support function")
+        INITIATOR = "initiator", _("initiator")
+
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
+        "Project", on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -615,6 +348,312 @@ class Participation(models.Model):
         if self.organisation_id:
             return str(self.organisation)
         return self.designation or str(self.country)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def active_in(self, *, year_from=None, year_to=None):
+        """Projects whose period may overlap the years, given how precisely it is known."""
+        queryset = self
+        if year_to is not None:
+            last_day = datetime.date(year_to, 12, 31)
+            queryset = queryset.filter(Q(earliest_start__isnull=True) | Q(earliest_start__lte=last_day))
+        if year_from is not None:
+            first_day = datetime.date(year_from, 1, 1)
+            queryset = queryset.filter(Q(latest_end__isnull=True) | Q(latest_end__gte=first_day))
+        return queryset
+
+    def ongoing_past_end(self, today):
+        """Projects still called ongoing although even the latest possible end has passed."""
+        return self.filter(status=Project.Status.ONGOING, latest_end__lt=today)
+
+    def review_overdue(self, today):
+        """Projects no editor has checked within the review interval (or ever)."""
+        due = today - datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+        return self.filter(Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=due))
+
+    def needing_review(self, today):
+        return self.filter(
+            Q(pk__in=self.ongoing_past_end(today).values("pk")) | Q(pk__in=self.review_overdue(today).values("pk"))
+        )
+
+    def ongoing(self):
+        return self.filter(status=Project.Status.ONGOING)
+
+    def closed(self):
+        return self.filter(status=Project.Status.CLOSED)
+
+
+class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
+    pass
+
+
+class Project(models.Model):
+    """One international project, as the source page describes it."""
+
+    class Status(models.TextChoices):
+        ONGOING = "ongoing", _("ongoing")
+        CLOSED = "closed", _("closed")
+
+    class CooperationType(models.TextChoices):
+        TWINNING = "twinning", _("twinning")
+        PILOT = "pilot", _("pilot project")
+        NETWORK = "network", _("network")
+        SUPPORT_FUNCTION = "support_function", _("support function")
+        BILATERAL = "bilateral", _("bilateral cooperation")
+        COOPERATION_PROGRAMME = "cooperation_programme", _("cooperation programme")
+        COLLABORATION = "collaboration", _("collaboration project")
+        RESETTLEMENT = "resettlement", _("resettlement project")
+        TRAINING = "training", _("training project")
+        CROSS_BORDER = "cross_border", _("cross-border cooperation")
+
+    name = models.CharField(_("name"), max_length=300, help_text=_("The Swedish name the public knows the project by."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    official_title = models.CharField(
+        _("official title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The project's own title, often in English, as the source writes it."),
+    )
+    official_title_language = models.CharField(
+        _("language of the official title"),
+        max_length=10,
+        choices=Language,
+        blank=True,
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    summary = models.TextField(_("summary"), help_text=_("A sentence or two for lists."))
+    description = models.TextField(
+        _("description"),
+        help_text=_("The full text about the project; for loaded entries, the source's own paragraph."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    cooperation_type = models.CharField(_("type of cooperation"), max_length=30, choices=CooperationType, blank=True)
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("framework or process"),
+    )
+    agency_role = models.CharField(
+        _("the Migration Agency's role"), max_length=30, choices=Participation.Role, blank=True
+    )
+    agency_role_note = models.TextField(
+        _("about the Migration Agency's role"),
+        blank=True,
+        help_text=_("What the agency did or does, in the source's words."),
+    )
+
+    start_date = models.DateField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first day of what is known: for “hösten 2015” enter 2015-09-01 and choose "
+            "precision season; for “2016”, 2016-01-01 and precision year."
+        ),
+    )
+    start_precision = models.CharField(
+        _("precision of the start"), max_length=10, choices=Precision, default=Precision.UNKNOWN
+    )
+    end_date = models.DateField(
+        _("end"),
+        null=True,
+        blank=True,
+        help_text=_("As for the start: the first day of the month, season or year the project ended in."),
+    )
+    end_precision = models.CharField(
+        _("precision of the end"), max_length=10, choices=Precision, default=Precision.UNKNOWN
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration in months"),
+        null=True,
+        blank=True,
+        help_text=_("Where the source gives a length instead of an end: “tvåårigt” is 24."),
+    )
+    duration_is_approximate = models.BooleanField(
+        _("duration is approximate"), default=False, help_text=_("Tick for “ca 2,5 år”.")
+    )
+    duration_text = models.CharField(
+        _("duration as written"), max_length=100, blank=True, help_text=_("The source's words, e.g. “ca 2,5 år”.")
+    )
+    period_note = models.TextField(_("note on the period"), blank=True)
+    # Derived from the period on every save (see Period.earliest_start and Period.latest_end),
+    # so that "active in these years" and "ongoing past its end" are plain, indexed comparisons.
+    earliest_start = models.DateField(_("earliest possible start"), null=True, editable=False)
+    latest_end = models.DateField(_("latest possible end"), null=True, editable=False)
+    countries_note = models.TextField(
+        _("note on countries"),
+        blank=True,
+        help_text=_("Countries the source mentions without naming them, e.g. “åtta utvalda länder”."),
+    )
+
+    position = models.PositiveSmallIntegerField(
+        _("order on the start page"),
+        default=0,
+        help_text=_("Projects are listed on the start page in this order, as on the source page."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished projects are visible only to editors, as a preview.")
+    )
+    reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("The day an editor last checked that the entry is still true."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ProjectManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["name"], name="project_name_idx"),
+            models.Index(fields=["start_date", "name"], name="project_start_idx"),
+            models.Index(fields=["end_date", "name"], name="project_end_idx"),
+            models.Index(fields=["updated"], name="project_updated_idx"),
+            models.Index(fields=["status", "is_published"], name="project_status_idx"),
+            models.Index(fields=["latest_end", "earliest_start"], name="project_period_bounds_idx"),
+            models.Index(fields=["status", "latest_end"], name="project_status_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_not_before_start",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(start_date__isnull=True) & Q(start_precision=Precision.UNKNOWN))
+                | (Q(start_date__isnull=False) & ~Q(start_precision=Precision.UNKNOWN)),
+                name="project_start_precision_matches_date",
+                violation_error_message=_("A start date needs a precision, and precision “unknown” needs no date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(end_precision=Precision.UNKNOWN))
+                | (Q(end_date__isnull=False) & ~Q(end_precision=Precision.UNKNOWN)),
+                name="project_end_precision_matches_date",
+                violation_error_message=_("An end date needs a precision, and precision “unknown” needs no date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_is_approximate=False) | Q(duration_months__isnull=False),
+                name="project_approximate_duration_has_months",
+                violation_error_message=_("An approximate duration needs a number of months."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=["ongoing", "closed"]), name="project_status_valid"),
+        ]
+
+    class VersionConflict(Exception):
+        """Someone saved the project after the version this save was made on: nothing was written."""
+
+        def __init__(self, project_pk, version):
+            super().__init__(f"Project {project_pk} has been saved since version {version}.")
+            self.project_pk = project_pk
+            self.version = version
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        """Save as the version after `self.version`, the one this instance was read (or an editor's form opened) on.
+
+        One conditional UPDATE claims the next version; it changes nothing, and the save is
+        refused with VersionConflict, if another save came first. So no save silently
+        overwrites one its author never saw. The claim locks the row until the save commits.
+        """
+        using = kwargs.get("using")
+        # No savepoint of its own: inside a larger transaction, the claim's lock lasts until that commits.
+        with transaction.atomic(using=using, savepoint=False):
+            claimed = self._state.adding or self.claim_next_version(using)
+            if claimed:
+                self.set_period_bounds()
+                super().save(*args, **kwargs)
+        if not claimed:
+            raise self.VersionConflict(self.pk, self.version)
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def claim_next_version(self, using=None):
+        """Move the stored version from `self.version` to the next, if it is still `self.version`; say if it was."""
+        stored = type(self)._base_manager.db_manager(using).filter(pk=self.pk, version=self.version)
+        if not stored.update(version=self.version + 1):
+            return False
+        self.version += 1
+        return True
+
+    def set_period_bounds(self):
+        """Derive the earliest possible start and the latest possible end from the period (save() does this)."""
+        self.earliest_start, self.latest_end = self.period.earliest_start(), self.period.latest_end()
+
+    def clean(self):
+        # Store each date as the first day of its unit, so that precision and date agree.
+        self.start_date = normalise(self.start_date, self.start_precision)
+        self.end_date = normalise(self.end_date, self.end_precision)
+        errors = {}
+        for side, date, precision in (
+            ("start", self.start_date, self.start_precision),
+            ("end", self.end_date, self.end_precision),
+        ):
+            if date is None and precision != Precision.UNKNOWN:
+                errors[f"{side}_date"] = _("Enter a date, or choose precision “unknown”.")
+            elif date is not None and precision == Precision.UNKNOWN:
+                errors[f"{side}_precision"] = _("Choose how precisely the date is known.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end cannot be before the start.")
+        if self.duration_is_approximate and self.duration_months is None:
+            errors["duration_months"] = _("An approximate duration needs a number of months.")
+        if (
+            self.status == self.Status.CLOSED
+            and self.end_date is None
+            and self.duration_months is None
+            and not self.period_note.strip()
+        ):
+            errors["end_date"] = _(
+                "A closed project needs an end, a duration, or a note on the period saying why the end is unknown."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # Each check constraint above is a rule that clean() already checks, with its message
+        # on the field it concerns (the status is checked against its choices); Django would
+        # ask the database about each one again, a query per constraint and save.
+        pass
+
+    @property
+    def ongoing_past_end(self):
+        """Still called ongoing, although even the latest possible end has passed."""
+        return (
+            self.status == self.Status.ONGOING
+            and self.latest_end is not None
+            and self.latest_end < timezone.localdate()
+        )
+
+    @property
+    def period(self):
+        return Period(
+            start=self.start_date,
+            start_precision=self.start_precision,
+            end=self.end_date,
+            end_precision=self.end_precision,
+            duration_months=self.duration_months,
+            duration_is_approximate=self.duration_is_approximate,
+        )
 
 
 class ProjectCountry(models.Model):
@@ -731,7 +770,7 @@ class ProjectRelation(models.Model):
         related_name="inverse_relations",
         verbose_name=_("related project"),
     )
-    related_name = models.CharField(
+    external_name = models.CharField(
         _("name of a project outside the catalogue"),
         max_length=300,
         blank=True,
@@ -748,8 +787,8 @@ class ProjectRelation(models.Model):
         verbose_name_plural = _("project relations")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(related_project__isnull=False) & Q(related_name=""))
-                | (Q(related_project__isnull=True) & ~Q(related_name="")),
+                condition=(Q(related_project__isnull=False) & Q(external_name=""))
+                | (Q(related_project__isnull=True) & ~Q(external_name="")),
                 name="relation_names_one_other_side",
                 violation_error_message=_(
                     "Choose a related project or write the name of one outside the catalogue, not both."
@@ -766,7 +805,7 @@ class ProjectRelation(models.Model):
                 name="relation_unique_project",
             ),
             models.UniqueConstraint(
-                fields=["project", "kind", "related_name"],
+                fields=["project", "kind", "external_name"],
                 condition=Q(related_project__isnull=True),
                 name="relation_unique_name",
             ),
@@ -780,14 +819,14 @@ class ProjectRelation(models.Model):
             self.project.slug,
             self.kind,
             self.related_project.slug if self.related_project_id else "",
-            self.related_name,
+            self.external_name,
         )
 
     natural_key.dependencies = ["projects.project"]
 
     @property
     def other_name(self):
-        return str(self.related_project) if self.related_project_id else self.related_name
+        return str(self.related_project) if self.related_project_id else self.external_name
 
     @property
     def inverse_label(self):
@@ -815,7 +854,7 @@ class Document(models.Model):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=[("sv", _("Swedish")), ("en", _("English"))],
+        choices=Language,
         blank=True,
         help_text=_("Leave empty when the source does not say."),
     )

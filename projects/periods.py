@@ -42,11 +42,6 @@ def season_name(month):
     return names[month]
 
 
-def relativedelta_months(months):
-    """A timedelta of roughly `months` months, for comparisons at day precision."""
-    return datetime.timedelta(days=round(months * 30.44))
-
-
 def normalise(date, precision):
     """The first day of the unit that `date` lies in, at `precision`."""
     if date is None or precision in (Precision.DAY, Precision.UNKNOWN):
@@ -60,6 +55,14 @@ def normalise(date, precision):
         month = max(m for m in SEASON_START_MONTHS if m <= date.month)
         return datetime.date(date.year, month, 1)
     return datetime.date(date.year, 1, 1)
+
+
+def add_months(date, months):
+    """The same day `months` later (or earlier), or the month's last day where it is shorter."""
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
 def last_day(date, precision):
@@ -102,14 +105,6 @@ def format_duration(months, *, approximate=False):
     return text
 
 
-# Months that a date's unit may run past its first day: "hösten 2015" may mean November.
-UNIT_SLACK_MONTHS = {Precision.SEASON: 2, Precision.YEAR: 11}
-
-
-def month_index(date):
-    return date.year * 12 + date.month - 1
-
-
 @dataclass(frozen=True)
 class Period:
     start: datetime.date | None
@@ -126,21 +121,29 @@ class Period:
             return None
         return self.duration_months + (self.duration_months // 5 if self.duration_is_approximate else 0)
 
-    def earliest_year(self):
-        """The earliest year the period may have begun in; None when nothing says."""
+    def earliest_start(self):
+        """The first day the period may have begun on; None when nothing says.
+
+        The start's unit begins on the stored date. Without a start, a period of known
+        length began at the earliest its longest duration before the first day of its end.
+        """
         if self.start is not None:
-            return self.start.year
+            return self.start
         if self.end is not None and self.duration_months is not None:
-            return (month_index(self.end) - self.longest_duration) // 12
+            return add_months(self.end, -self.longest_duration) + datetime.timedelta(days=1)
         return None
 
-    def latest_year(self):
-        """The latest year the period may have run in; None when it may still be running."""
+    def latest_end(self):
+        """The last day the period may have run to; None when it may still be running.
+
+        "hösten 2015, tvåårigt" may have begun on 30 November 2015 and so ended on
+        29 November 2017; an end given as "2021" may be 31 December 2021.
+        """
         if self.end is not None:
-            return (month_index(self.end) + UNIT_SLACK_MONTHS.get(self.end_precision, 0)) // 12
+            return last_day(self.end, self.end_precision)
         if self.start is not None and self.duration_months is not None:
-            slack = UNIT_SLACK_MONTHS.get(self.start_precision, 0)
-            return (month_index(self.start) + slack + self.longest_duration) // 12
+            latest_start = last_day(self.start, self.start_precision)
+            return add_months(latest_start, self.longest_duration) - datetime.timedelta(days=1)
         return None
 
     @property

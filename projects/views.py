@@ -4,15 +4,12 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from .filters import ProjectFilterSet
 from .models import (
-    Country,
-    Framework,
     Fund,
     Funding,
     Organisation,
@@ -38,6 +35,7 @@ LIST_COLUMNS = (
     "duration_months",
     "duration_is_approximate",
     "updated",
+    "latest_end",
 )
 
 
@@ -66,19 +64,10 @@ class HomeView(TemplateView):
         return context
 
 
-class ProjectListView(FilterView):
-    """Published projects, filterable by partner, fund, country, period and more, with facet counts."""
-
-    filterset_class = ProjectFilterSet
-    template_name = "projects/project_list.html"
-    paginate_by = 20
-    strict = False
-
-    def get_queryset(self):
-        return Project.objects.published().only(*LIST_COLUMNS)
+class ForgivingPaginationMixin:
+    """A page number out of range shows the nearest page and says so: never a 404 or a 500."""
 
     def paginate_queryset(self, queryset, page_size):
-        """A page number out of range shows the last page and says so; never a 404 or a 500."""
         paginator = Paginator(queryset, page_size)
         raw = self.request.GET.get("page", "1")
         try:
@@ -99,145 +88,24 @@ class ProjectListView(FilterView):
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
+
+class ProjectListView(ForgivingPaginationMixin, FilterView):
+    """Published projects, filterable by partner, fund, country, period and more, with facet counts."""
+
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    paginate_by = 20
+    strict = False
+
+    def get_queryset(self):
+        return Project.objects.published().only(*LIST_COLUMNS)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = context["filter"]
-        context["facets"] = facet_groups(filterset)
-        context["active_filters"] = active_filters(filterset, self.request)
+        context["facets"] = self.filterset.facets()
+        context["active_filters"] = self.filterset.active_filters(context["facets"])
         context["result_count"] = context["paginator"].count
         return context
-
-
-def option(*, value, label, count, chosen):
-    return {"value": value, "label": capfirst(label), "count": count, "chosen": chosen}
-
-
-def chosen_values(filterset, name):
-    if not filterset.is_bound:
-        return set()
-    return set(filterset.data.getlist(name))
-
-
-def facet_groups(filterset):
-    """The checkbox groups of the filter form, each option with its count under the other filters."""
-    counts = filterset.facet_counts()
-    groups = []
-
-    def group(name, options):
-        groups.append(
-            {
-                "name": name,
-                "legend": filterset.form[name].label,
-                "errors": filterset.form.errors.get(name, []),
-                "options": options,
-                # Names from the catalogue, in Swedish; status and type are interface words.
-                "is_content": name not in ("status", "cooperation_type"),
-            }
-        )
-
-    chosen = {name: chosen_values(filterset, name) for name in ProjectFilterSet.FACETS}
-    group(
-        "status",
-        [
-            option(value=v, label=label, count=counts["status"].get(v, 0), chosen=v in chosen["status"])
-            for v, label in Project.Status.choices
-        ],
-    )
-    organisations = Organisation.objects.only("name", "slug", "acronym").order_by("name")
-    group(
-        "partner",
-        [
-            option(
-                value=o.slug, label=str(o), count=counts["partner"].get(o.slug, 0), chosen=o.slug in chosen["partner"]
-            )
-            for o in organisations
-        ],
-    )
-    funds = sorted(Fund.objects.only("name", "slug", "parent_id"), key=lambda f: f.name.lower())
-    by_parent = {}
-    for fund in funds:
-        by_parent.setdefault(fund.parent_id, []).append(fund)
-    fund_options = []
-    for fund in by_parent.get(None, []):
-        for member in [fund, *by_parent.get(fund.pk, [])]:
-            fund_options.append(
-                option(
-                    value=member.slug,
-                    label=member.name,
-                    count=counts["fund"].get(member.slug, 0),
-                    chosen=member.slug in chosen["fund"],
-                )
-                | {"is_part": member.parent_id is not None}
-            )
-    group("fund", fund_options)
-    countries = sorted(Country.objects.all(), key=lambda c: c.name)
-    group(
-        "country",
-        [
-            option(
-                value=c.code.code,
-                label=c.name,
-                count=counts["country"].get(c.code.code, 0),
-                chosen=c.code.code in chosen["country"],
-            )
-            for c in countries
-        ],
-    )
-    group(
-        "cooperation_type",
-        [
-            option(
-                value=v,
-                label=label,
-                count=counts["cooperation_type"].get(v, 0),
-                chosen=v in chosen["cooperation_type"],
-            )
-            for v, label in Project.CooperationType.choices
-        ],
-    )
-    group(
-        "framework",
-        [
-            option(
-                value=f.slug,
-                label=f.name,
-                count=counts["framework"].get(f.slug, 0),
-                chosen=f.slug in chosen["framework"],
-            )
-            for f in Framework.objects.only("name", "slug")
-        ],
-    )
-    return groups
-
-
-def active_filters(filterset, request):
-    """Each valid active filter value with a link that removes just that value."""
-    if not filterset.is_bound:
-        return []
-    labels = {}
-    for name in ProjectFilterSet.FACETS:
-        field = filterset.form.fields[name]
-        labels[name] = {str(value): str(label) for value, label in field.choices}
-    active = []
-    cleaned = filterset.form.cleaned_data
-    for name, value in request.GET.lists():
-        if name in ("page", "sort", "partner_mode") or name not in cleaned or cleaned[name] in (None, "", [], ()):
-            continue
-        for item in value:
-            if not item.strip():
-                continue
-            remaining = request.GET.copy()
-            remaining.setlist(name, [v for v in value if v != item])
-            remaining.pop("page", None)
-            label = capfirst(labels.get(name, {}).get(item, item))
-            active.append(
-                {
-                    "legend": filterset.form[name].label,
-                    "label": label,
-                    "remove_url": f"?{remaining.urlencode()}" if remaining else request.path,
-                }
-            )
-    return active
 
 
 class BreadcrumbMixin:

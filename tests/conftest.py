@@ -68,11 +68,16 @@ def editor_client(client, make_editor):
 
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
-    """Tests render templates without running collectstatic first: no manifest needed."""
+    """Tests render templates without running collectstatic first: no manifest needed.
+
+    WhiteNoise looks a file up when it is asked for, instead of reading all of STATIC_ROOT
+    (where `make run` collects some 800 files) again for every new test client.
+    """
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 import itertools
 
-from projects.models import Country, Document, Fund, Funding, Organisation, Participation, Project, Role
+from projects.models import Country, Document, Fund, Funding, Organisation, Participation, Project
 from projects.periods import Precision
 
 _numbers = itertools.count(1)
@@ -41,7 +41,7 @@ def make_project(*, partners=(), funds=(), **overrides):
     fields.update(overrides)
     project = Project.objects.create(**fields)
     for organisation in partners:
-        Participation.objects.create(project=project, organisation=organisation, role=Role.PARTNER)
+        Participation.objects.create(project=project, organisation=organisation, role=Participation.Role.PARTNER)
     for fund in funds:
         Funding.objects.create(project=project, fund=fund, share=Funding.Share.MAIN)
     return project
@@ -68,7 +68,7 @@ def make_catalogue(count):
         )
         for country in countries[:2]:
             ProjectCountry.objects.create(project=project, country=country, role=ProjectCountry.Role.TARGET_COUNTRY)
-        Participation.objects.create(project=project, country=countries[2], role=Role.PARTNER)
+        Participation.objects.create(project=project, country=countries[2], role=Participation.Role.PARTNER)
         if previous:
             ProjectRelation.objects.create(
                 project=project, kind=ProjectRelation.Kind.CONTINUES, related_project=previous

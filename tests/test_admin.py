@@ -159,13 +159,37 @@ def test_second_editor_cannot_silently_overwrite_the_first(catalogue, logged_in)
     assert first.post(change_url(project), first_data).status_code == 302
     second_data["summary"] = "Andra redaktörens text."
     second_data["agency_role_note"] = "Andra redaktörens anmärkning."
-    refused = second.post(change_url(project), second_data)
-    assert refused.status_code == 200
-    assert "Någon annan sparade projektet" in refused.text
-    assert "Första redaktörens text." in refused.text  # what changed meanwhile
+    refused = second.post(change_url(project), second_data, follow=True)
+    assert refused.redirect_chain == [(change_url(project), 302)]
+    messages = [str(message) for message in refused.context["messages"]]
+    assert "Någon annan sparade projektet" in messages[0]
+    assert "Första redaktörens text." in messages[1] and "forsta" in messages[1]  # who changed what meanwhile
+    assert "Andra redaktörens text." in messages[2]  # what was not saved, to be made again
+    # The form now holds the latest version, opened on it.
+    assert refused.context["adminform"].form["summary"].value() == "Första redaktörens text."
     project.refresh_from_db()
     assert project.summary == "Första redaktörens text."
     assert project.agency_role_note != "Andra redaktörens anmärkning."
+
+
+def test_a_save_reads_the_project_once_and_writes_it_with_one_conditional_update(editor, django_assert_max_num_queries):
+    """The version check is the save's own UPDATE ... WHERE version = <the version opened>: no re-reads.
+
+    An editor's save of a project with its (empty) inlines: session, user, permissions, the project,
+    the claim of the next version, the row, its history, the admin log, and the savepoint around them.
+    """
+    project = make_project()
+    data = admin_form_data(editor.get(change_url(project)))
+    data["summary"] = "Ny sammanfattning."
+    with django_assert_max_num_queries(12) as queries:
+        assert editor.post(change_url(project), data).status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    project_reads = [sql for sql in statements if sql.startswith("SELECT") and 'FROM "projects_project"' in sql]
+    assert len(project_reads) == 1, project_reads
+    claims = [sql for sql in statements if sql.startswith('UPDATE "projects_project" SET "version"')]
+    assert len(claims) == 1 and f'"version" = {project.version})' in claims[0]
+    project.refresh_from_db()
+    assert (project.summary, project.version) == ("Ny sammanfattning.", 2)
 
 
 def test_inline_only_change_also_blocks_a_stale_form(catalogue, logged_in):
@@ -178,7 +202,9 @@ def test_inline_only_change_also_blocks_a_stale_form(catalogue, logged_in):
     first_data[f"{prefix}-0-note"] = "Ändrad av den första."
     assert first.post(change_url(project), first_data).status_code == 302
     second_data["summary"] = "Den andra."
-    assert second.post(change_url(project), second_data).status_code == 200
+    refused = second.post(change_url(project), second_data)
+    assert refused.status_code == 302
+    assert "Någon annan sparade projektet" in str(next(iter(refused.wsgi_request._messages)))
     assert Participation.objects.filter(project=project, note="Ändrad av den första.").exists()
     assert Project.objects.get(pk=project.pk).summary != "Den andra."
 

@@ -262,7 +262,7 @@ def test_project_matches_the_source(catalogue, expected):
     assert (project.end_date, project.end_precision) == expected["end"]
     assert (project.duration_months, project.duration_is_approximate) == expected["duration"]
     relations = {
-        (r.kind, r.related_project.slug if r.related_project_id else r.related_name) for r in project.relations.all()
+        (r.kind, r.related_project.slug if r.related_project_id else r.external_name) for r in project.relations.all()
     }
     assert relations == expected["relations"]
     assert {d.title for d in project.documents.all()} == expected["documents"]

@@ -148,9 +148,9 @@ def test_country_facet_counts_partner_countries_once(catalogue):
 
 def test_options_without_projects_stay_visible_with_zero(client, catalogue):
     response = client.get(reverse("projects:list"), {"status": "ongoing"})
-    partner_group = next(group for group in response.context["facets"] if group["name"] == "partner")
-    icmpd = next(option for option in partner_group["options"] if option["value"] == "icmpd")
-    assert icmpd["count"] == 0
+    partner_facet = next(facet for facet in response.context["facets"] if facet.name == "partner")
+    icmpd = next(option for option in partner_facet.options if option.value == "icmpd")
+    assert icmpd.count == 0
     assert 'value="icmpd"' in response.text
 
 

@@ -11,7 +11,7 @@ from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
 import portal.urls
-from projects.clients import client_ip
+from portal.clients import client_ip
 
 pytestmark = pytest.mark.django_db
 

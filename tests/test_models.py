@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from projects.models import Document, Funding, Participation, ProjectCountry, ProjectRelation, Role
+from projects.models import Document, Funding, Participation, ProjectCountry, ProjectRelation
 from projects.periods import Precision
 from tests.factories import make_country, make_fund, make_organisation, make_project
 
@@ -62,20 +62,22 @@ def test_unknown_status_is_refused():
 
 def test_participation_must_name_someone():
     project = make_project()
-    refused(lambda: Participation.objects.create(project=project, role=Role.PARTNER))
+    refused(lambda: Participation.objects.create(project=project, role=Participation.Role.PARTNER))
 
 
 def test_organisation_takes_part_once_per_project():
     organisation = make_organisation()
     project = make_project(partners=[organisation])
-    refused(lambda: Participation.objects.create(project=project, organisation=organisation, role=Role.LEAD))
+    refused(
+        lambda: Participation.objects.create(project=project, organisation=organisation, role=Participation.Role.LEAD)
+    )
 
 
 def test_country_as_partner_takes_part_once_per_project():
     project = make_project()
     belgium = make_country("BE")
-    Participation.objects.create(project=project, country=belgium, role=Role.PARTNER)
-    refused(lambda: Participation.objects.create(project=project, country=belgium, role=Role.LEAD))
+    Participation.objects.create(project=project, country=belgium, role=Participation.Role.PARTNER)
+    refused(lambda: Participation.objects.create(project=project, country=belgium, role=Participation.Role.LEAD))
 
 
 def test_fund_listed_once_per_project():
@@ -99,7 +101,9 @@ def test_relation_names_exactly_one_other_side():
     project, other = make_project(), make_project()
     kind = ProjectRelation.Kind.CONTINUES
     refused(lambda: ProjectRelation.objects.create(project=project, kind=kind))
-    refused(lambda: ProjectRelation.objects.create(project=project, kind=kind, related_project=other, related_name="X"))
+    refused(
+        lambda: ProjectRelation.objects.create(project=project, kind=kind, related_project=other, external_name="X")
+    )
 
 
 def test_project_cannot_relate_to_itself():
@@ -149,3 +153,29 @@ def test_published_queryset_hides_drafts():
     shown, hidden = make_project(), make_project(is_published=False)
     published = set(type(shown).objects.published())
     assert shown in published and hidden not in published
+
+
+def test_a_save_on_top_of_a_version_it_never_saw_is_refused():
+    """Two copies read at the same version: the first save wins, the second changes nothing."""
+    first = make_project(summary="Original.")
+    second = type(first).objects.get(pk=first.pk)
+    first.summary = "First."
+    first.save()
+    second.summary = "Second."
+    with pytest.raises(type(first).VersionConflict):
+        second.save()
+    first.refresh_from_db()
+    assert (first.summary, first.version) == ("First.", 2)
+
+
+def test_every_save_is_a_new_version_with_the_period_bounds_derived():
+    project = make_project(start_date=datetime.date(2015, 9, 1), start_precision=Precision.SEASON, duration_months=24)
+    assert (project.version, project.earliest_start, project.latest_end) == (
+        1,
+        datetime.date(2015, 9, 1),
+        datetime.date(2017, 11, 29),
+    )
+    project.duration_months = 12
+    project.save()
+    project.refresh_from_db()
+    assert (project.version, project.latest_end) == (2, datetime.date(2016, 11, 29))

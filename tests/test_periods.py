@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from projects.periods import Period, Precision, format_duration, last_day, normalise
+from projects.periods import Period, Precision, add_months, format_duration, last_day, normalise
 
 D = datetime.date
 
@@ -72,20 +72,37 @@ def test_duration_never_shows_a_made_up_day():
 @pytest.mark.parametrize(
     ("period", "earliest", "latest"),
     [
-        # "tvåårigt projekt som startade hösten 2015": may run until November 2017.
-        (Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 24), 2015, 2017),
+        # "tvåårigt projekt som startade hösten 2015": may have started on 30 November.
+        (Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 24), D(2015, 9, 1), D(2017, 11, 29)),
         # "under fyra år med start 2016": may run through December 2020.
-        (Period(D(2016, 1, 1), Precision.YEAR, None, Precision.UNKNOWN, 48), 2016, 2020),
-        # "1,5 år, avslutades i mars 2016": may have started in autumn 2014.
-        (Period(None, Precision.UNKNOWN, D(2016, 3, 1), Precision.MONTH, 18), 2014, 2016),
+        (Period(D(2016, 1, 1), Precision.YEAR, None, Precision.UNKNOWN, 48), D(2016, 1, 1), D(2020, 12, 30)),
+        # "1 juni 2016, 24 månader": exactly.
+        (Period(D(2016, 6, 1), Precision.DAY, None, Precision.UNKNOWN, 24), D(2016, 6, 1), D(2018, 5, 31)),
+        # "1,5 år, avslutades i mars 2016": may have started in early September 2014.
+        (Period(None, Precision.UNKNOWN, D(2016, 3, 1), Precision.MONTH, 18), D(2014, 9, 2), D(2016, 3, 31)),
         # "ca 2,5 år med start våren 2016": a fifth longer at most.
-        (Period(D(2016, 3, 1), Precision.SEASON, None, Precision.UNKNOWN, 30, True), 2016, 2019),
+        (Period(D(2016, 3, 1), Precision.SEASON, None, Precision.UNKNOWN, 30, True), D(2016, 3, 1), D(2019, 5, 30)),
         # "vintern 2015" ends in February 2016.
-        (Period(D(2014, 1, 1), Precision.YEAR, D(2015, 12, 1), Precision.SEASON), 2014, 2016),
+        (Period(D(2014, 1, 1), Precision.YEAR, D(2015, 12, 1), Precision.SEASON), D(2014, 1, 1), D(2016, 2, 29)),
+        # "december 2011", exactly.
+        (Period(D(2001, 1, 1), Precision.YEAR, D(2011, 12, 1), Precision.MONTH), D(2001, 1, 1), D(2011, 12, 31)),
         # Started 2006, no end given: may still be running.
-        (Period(D(2006, 1, 1), Precision.YEAR, None, Precision.UNKNOWN), 2006, None),
+        (Period(D(2006, 1, 1), Precision.YEAR, None, Precision.UNKNOWN), D(2006, 1, 1), None),
         (Period(None, Precision.UNKNOWN, None, Precision.UNKNOWN), None, None),
     ],
 )
-def test_possible_years_follow_the_honest_precision(period, earliest, latest):
-    assert (period.earliest_year(), period.latest_year()) == (earliest, latest)
+def test_possible_bounds_follow_the_honest_precision(period, earliest, latest):
+    assert (period.earliest_start(), period.latest_end()) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("date", "months", "expected"),
+    [
+        (D(2015, 11, 30), 24, D(2017, 11, 30)),
+        (D(2016, 1, 31), 1, D(2016, 2, 29)),
+        (D(2016, 3, 1), -18, D(2014, 9, 1)),
+        (D(2016, 12, 31), 48, D(2020, 12, 31)),
+    ],
+)
+def test_add_months_keeps_the_day_where_the_month_has_it(date, months, expected):
+    assert add_months(date, months) == expected

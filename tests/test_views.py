@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from projects.models import Fund, Organisation, PageContent, Project
+from projects.periods import Precision
 from tests.factories import make_catalogue, make_document, make_fund, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +54,10 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 @pytest.mark.parametrize("count", [10, 200])
 def test_list_page_query_count_is_fixed(client, django_assert_max_num_queries, count):
-    """Facets are one grouped query each and list rows fetch no relations: 10 or 200 projects, same queries."""
+    """Facets are one grouped query each, their options are fetched once (for the form and the active
+    filters alike) and list rows fetch no relations: 10 or 200 projects, same queries."""
     make_catalogue(count)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("projects:list"), {"country": "TR", "fund": "amif-x", "q": "project"})
     assert response.status_code == 200
     assert response.context["result_count"] == count
@@ -219,9 +223,22 @@ def test_facet_counts_are_cached_until_the_catalogue_changes(client, django_asse
     with CaptureQueriesContext(connection) as second:
         response = client.get(url, {"country": "TR"})
     assert len(second) < len(first)
-    assert response.context["facets"][0]["options"][0]["count"] == 5
+    assert response.context["facets"][0].options[0].count == 5
     project = Project.objects.first()
     project.status = Project.Status.CLOSED
     project.save()
-    statuses = client.get(url, {"country": "TR"}).context["facets"][0]["options"]
-    assert [option["count"] for option in statuses] == [4, 1]
+    statuses = client.get(url, {"country": "TR"}).context["facets"][0].options
+    assert [option.count for option in statuses] == [4, 1]
+
+
+def test_an_ongoing_project_past_its_latest_end_says_so(client):
+    """The status is the source's word; once even the latest possible end has passed, the pages say so too."""
+    past = make_project(
+        name="Förbi", end_date=datetime.date(2020, 1, 1), end_precision=Precision.YEAR, summary="Sammanfattning."
+    )
+    open_ended = make_project(name="Öppen", start_date=datetime.date(2016, 1, 1), start_precision=Precision.YEAR)
+    note = "men även det senaste möjliga slutet har passerat"
+    assert note in client.get(past.get_absolute_url()).text
+    assert note not in client.get(open_ended.get_absolute_url()).text
+    listed = client.get(reverse("projects:list")).text
+    assert listed.count(note) == 1 and listed.index("Förbi") < listed.index(note) < listed.index("Öppen")
