@@ -69,7 +69,7 @@ def describe(instance):
     return f"{instance._meta.label} {json.dumps(instance.natural_key(), ensure_ascii=False)}"
 
 
-def load_record(record, report):
+def load_record(record, report, loaded_records):
     (deserialized,) = serializers.deserialize("python", [record])
     fixture_row = deserialized.object
     model = type(fixture_row)
@@ -81,7 +81,7 @@ def load_record(record, report):
     label = describe(fixture_row)
     key = json.dumps(fixture_row.natural_key(), ensure_ascii=False)
     wanted = serialized_fields(fixture_row, field_names)
-    loaded = LoadedRecord.objects.filter(model=model._meta.label, natural_key=key).first()
+    loaded = loaded_records.get((model._meta.label, key))
     existing = model._default_manager.filter(pk=fixture_row.pk).first() if fixture_row.pk else None
 
     if existing is None:
@@ -89,13 +89,17 @@ def load_record(record, report):
             report.skipped.append(f"{label}: deleted by an editor since it was loaded; not recreated")
             return
         fixture_row.save()
-        LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields=wanted)
+        loaded_records[model._meta.label, key] = LoadedRecord.objects.create(
+            model=model._meta.label, natural_key=key, fields=wanted
+        )
         report.created.append(label)
         return
 
     if loaded is None:
         if serialized_fields(existing, field_names) == wanted:
-            LoadedRecord.objects.create(model=model._meta.label, natural_key=key, fields=wanted)
+            loaded_records[model._meta.label, key] = LoadedRecord.objects.create(
+                model=model._meta.label, natural_key=key, fields=wanted
+            )
             report.unchanged += 1
         else:
             report.skipped.append(f"{label}: differs from the fixtures and was not written by the loader; kept")
@@ -119,7 +123,7 @@ def load_record(record, report):
     report.updated.append(label)
 
 
-def deleted_reference(record):
+def deleted_reference(record, loaded_records):
     """The label of a row this record refers to that an editor has deleted since it was loaded, if any."""
     try:
         model = apps.get_model(record["model"])
@@ -131,8 +135,7 @@ def deleted_reference(record):
             continue
         related = model_field.remote_field.model
         key = json.dumps(value, ensure_ascii=False)
-        was_loaded = LoadedRecord.objects.filter(model=related._meta.label, natural_key=key).exists()
-        if was_loaded:
+        if (related._meta.label, key) in loaded_records:
             try:
                 related._default_manager.get_by_natural_key(*value)
             except related.DoesNotExist:
@@ -156,6 +159,8 @@ def load_catalogue(files=None):
     """Load the fixture files in one transaction and report what was created, updated and skipped."""
     report = LoadReport()
     with transaction.atomic():
+        # What the loader wrote before, read once: (model label, natural key) -> LoadedRecord.
+        loaded_records = {(record.model, record.natural_key): record for record in LoadedRecord.objects.all()}
         for path in files or catalogue_files():
             for number, record in enumerate(read_records(path), start=1):
                 where = f"{path}, record {number}"
@@ -164,15 +169,13 @@ def load_catalogue(files=None):
                 where += f" ({record.get('model')})"
                 if "pk" in record:
                     raise FixtureError(f"{where}: name rows by natural key, not by “pk”")
-                reference = deleted_reference(record)
+                reference = deleted_reference(record, loaded_records)
                 if reference:
                     report.skipped.append(f"{where}: refers to {reference}, deleted by an editor; not loaded")
                     continue
+                # An error names the file and the record, and the whole transaction is rolled back.
                 try:
-                    # A savepoint per record, so that a database error can be reported
-                    # before the whole transaction is rolled back.
-                    with transaction.atomic():
-                        load_record(record, report)
+                    load_record(record, report, loaded_records)
                 except ValidationError as error:
                     raise FixtureError(f"{where}: {'; '.join(error.messages)}") from error
                 except (DeserializationError, FieldDoesNotExist, ObjectDoesNotExist, DatabaseError) as error:
