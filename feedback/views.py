@@ -1,6 +1,7 @@
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -8,6 +9,7 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.clients import client_ip
@@ -47,12 +49,31 @@ def back_to_page(page, *, feedback):
     return HttpResponseRedirect(f"{page}?{urlencode({'feedback': feedback})}#feedback", status=303)
 
 
+def sent_from_this_site(request):
+    """Whether the browser says that the post comes from a page of this site.
+
+    The feedback forms sit on pages that are cached for every visitor, so they carry no CSRF
+    token; instead the browser's own word is checked. Browsers send Sec-Fetch-Site (Fetch
+    Metadata) with every request; older ones send Origin with a POST, and failing that
+    Referer. A post that says none of these, or names another site, is refused.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site in ("same-origin", "none")
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        return False
+    parts = urlsplit(source)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin == f"{request.scheme}://{request.get_host()}" or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
 def active_language():
     language = translation.get_language()
     return language if language in Language.values else Language.SWEDISH
 
 
-@method_decorator(require_POST, name="dispatch")
+@method_decorator([csrf_exempt, require_POST], name="dispatch")
 class FeedbackPostView(View):
     """What both feedback posts share: the rate limit, the honeypot and the page to return to."""
 
@@ -65,6 +86,12 @@ class FeedbackPostView(View):
     def post(self, request):
         form = self.form_class(request.POST, host=request.get_host())
         is_valid = form.is_valid()
+        if not sent_from_this_site(request):
+            message = _(
+                "Your feedback could not be sent, because the form did not come from this website. "
+                "Go back to the page and answer there."
+            )
+            return self.render_form(form, step="copy", message=message, status=403)
         client = Feedback.client_for(client_ip(request))
         if over_rate_limit(client):
             message = _("You have sent feedback many times in a short while. Wait ten minutes and try again.")

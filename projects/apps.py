@@ -8,6 +8,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("International projects")
 
     def ready(self):
+        from . import signals
         from .search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="projects.sqlite_functions")
+        signals.connect()

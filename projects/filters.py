@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from portal import cache
 
 from .models import Country, Framework, Fund, Funding, Organisation, Participation, Project, ProjectCountry
 from .search import search_projects
@@ -252,7 +253,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         )
         last_change = self.queryset.model.objects.aggregate(last=Max("updated"))["last"]
         key = "facets:" + hashlib.sha256(repr((params, str(last_change))).encode()).hexdigest()
-        return cache.get_or_set(key, self.count_facets, FACET_CACHE_SECONDS)
+        return cache.read_or_compute(key, self.count_facets, FACET_CACHE_SECONDS)
 
     def count_facets(self):
         counts = {}

@@ -964,3 +964,42 @@ class LoadedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.natural_key}"
+
+
+class CatalogueVersionQuerySet(models.QuerySet):
+    def current(self):
+        """The number the catalogue's content is at now."""
+        number = self.filter(pk=CatalogueVersion.ROW).values_list("number", flat=True).first()
+        if number is None:  # the row is gone with the rest of an emptied database: start again
+            number = self.get_or_create(pk=CatalogueVersion.ROW)[0].number
+        return number
+
+    def bump(self):
+        """Move the number on; inside a transaction, the change commits with it."""
+        self.filter(pk=CatalogueVersion.ROW).update(number=models.F("number") + 1, changed=timezone.now())
+
+
+class CatalogueVersion(models.Model):
+    """One number that every change to the catalogue's content moves on (projects/signals.py).
+
+    What is computed from the content (rendered pages, facet counts, search results) is
+    cached under the number it was computed at: a change makes every such entry unused at
+    once, on every app server, since they all read the number from the database. The
+    number moves after the change is written, in the same transaction where there is one,
+    so that an entry is never older than the number it is kept under.
+    """
+
+    ROW = 1
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed = models.DateTimeField(auto_now=True)
+
+    objects = CatalogueVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="catalogue_version_one_row")]
+
+    def __str__(self):
+        return str(self.number)

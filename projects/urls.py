@@ -1,14 +1,15 @@
 from django.urls import path
 
 from . import views
+from .pagecache import cached_page
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("projekt/", views.ProjectListView.as_view(), name="list"),
-    path("projekt/<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
-    path("partner/<slug:slug>/", views.OrganisationDetailView.as_view(), name="partner"),
-    path("fond/<slug:slug>/", views.FundDetailView.as_view(), name="fund"),
-    path("tillganglighet/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("projekt/", cached_page(views.ProjectListView.as_view()), name="list"),
+    path("projekt/<slug:slug>/", cached_page(views.ProjectDetailView.as_view()), name="detail"),
+    path("partner/<slug:slug>/", cached_page(views.OrganisationDetailView.as_view()), name="partner"),
+    path("fond/<slug:slug>/", cached_page(views.FundDetailView.as_view()), name="fund"),
+    path("tillganglighet/", cached_page(views.AccessibilityStatementView.as_view()), name="accessibility"),
 ]

@@ -21,6 +21,7 @@ from projects.models import PageContent
 
 pytestmark = pytest.mark.django_db
 
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 QUESTION = "Fick du hjälp av informationen på den här sidan?"
 THANKS_ANSWER = "Tack för ditt svar!"
 PROMPT = "Berätta hur vi kan göra den här sidan bättre"
@@ -43,12 +44,13 @@ def page_content():
 
 
 def post_answer(client, *, answer="yes", page="/", **fields):
-    return client.post(reverse("feedback:answer"), {"page": page, "answer": answer, "website": "", **fields})
+    data = {"page": page, "answer": answer, "website": "", **fields}
+    return client.post(reverse("feedback:answer"), data, headers=SAME_ORIGIN)
 
 
 def post_comment(client, *, token, comment, page="/", **fields):
     data = {"page": page, "token": token, "comment": comment, "website": "", **fields}
-    return client.post(reverse("feedback:comment"), data)
+    return client.post(reverse("feedback:comment"), data, headers=SAME_ORIGIN)
 
 
 def token_from(response):
@@ -77,7 +79,7 @@ def test_whole_flow_without_javascript(client, page_content):
     assert f'<h2 id="feedback-heading">{QUESTION}</h2>' in html
     assert f'<form method="post" action="{reverse("feedback:answer")}"' in html
     assert f'<input type="hidden" name="page" value="{home}">' in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html  # the page is the same for everyone; see sent_from_this_site
     assert '<button type="submit" name="answer" value="yes">Ja</button>' in html
     assert '<button type="submit" name="answer" value="no">Nej</button>' in html
     assert re.search(r'<input type="text" id="[\w-]+" name="website" value="" tabindex="-1" autocomplete="off">', html)
@@ -120,11 +122,42 @@ def test_client_is_a_keyed_hash_of_the_ip_not_the_ip(client, settings):
     assert "127.0.0.1" not in feedback.client
 
 
-def test_post_without_csrf_token_is_refused_and_stores_nothing():
-    client = Client(enforce_csrf_checks=True)
-    response = post_answer(client)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "https://evil.example/projekt/"},
+        {},
+    ],
+    ids=["cross-site", "same-site", "other-origin", "null-origin", "other-referer", "says-nothing"],
+)
+def test_a_post_from_another_site_is_refused_and_stores_nothing(client, headers):
+    """No CSRF token (the pages are cached for everyone): the browser's Fetch Metadata or Origin decides."""
+    data = {"page": "/", "answer": "yes", "website": ""}
+    response = client.post(reverse("feedback:answer"), data, headers=headers)
     assert response.status_code == 403
+    assert "formuläret inte kom från den här webbplatsen" in response.text
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}, {"Referer": "http://testserver/projekt/"}],
+    ids=["fetch-metadata", "origin", "referer"],
+)
+def test_a_post_from_a_page_of_this_site_is_taken(client, headers):
+    response = client.post(reverse("feedback:answer"), {"page": "/", "answer": "yes", "website": ""}, headers=headers)
+    assert response.status_code == 303
+    assert Feedback.objects.count() == 1
+
+
+def test_the_feedback_forms_carry_no_csrf_token_and_set_no_cookie(client):
+    response = client.get(reverse("projects:home"))
+    assert "csrfmiddlewaretoken" not in response.text
+    assert not response.cookies
 
 
 def test_filled_honeypot_stores_nothing_but_looks_like_success(client):
@@ -289,7 +322,7 @@ def test_english_page_asks_in_english_and_stores_english(client, page_content):
     assert "Did you find the information on this page helpful?" in html
     assert QUESTION not in html
     assert f'action="{answer_url}"' in html
-    response = client.post(answer_url, {"page": home, "answer": "no"})
+    response = client.post(answer_url, {"page": home, "answer": "no"}, headers=SAME_ORIGIN)
     assert response.status_code == 303
     assert Feedback.objects.get().language == "en"
     html = client.get(response["Location"]).text
