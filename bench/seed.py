@@ -249,9 +249,13 @@ def clear():
     from django.core.management.color import no_style
     from django.db import connection
 
-    tables = [model._meta.db_table for model in apps.get_app_config("projects").get_models()]
+    from projects.models import CatalogueVersion
+
+    models = [model for model in apps.get_app_config("projects").get_models() if model is not CatalogueVersion]
+    tables = [model._meta.db_table for model in models]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     connection.ops.execute_sql_flush(statements)
+    CatalogueVersion.objects.bump()
 
 
 def reference_data():
@@ -323,12 +327,17 @@ def reference_data():
     return countries, names, organisations, funds, frameworks
 
 
-def seed(count, *, random_seed=2018, verbose=True):
-    """Add `count` projects with everything around them to the (empty) catalogue; return a summary."""
+def seed(count, *, random_seed=2018, verbose=True, text_scale=1.0):
+    """Add `count` projects with everything around them to the (empty) catalogue; return a summary.
+
+    `text_scale` shortens (or lengthens) the summaries and descriptions, for tests that need
+    many projects but not their full text.
+    """
     from django.db import transaction
     from django.utils.text import slugify
 
     from projects.models import (
+        CatalogueVersion,
         Document,
         Funding,
         Participation,
@@ -369,7 +378,7 @@ def seed(count, *, random_seed=2018, verbose=True):
             name = f"{rng.choice(PROJECT_NOUNS)} {rng.choice(PROJECT_TOPICS)} i {names[country.pk]}"
             if rng.random() < 0.3:
                 name += f" {rng.choice(('II', 'III', 'IV', 'fas 2', str(rng.randint(2005, 2025))))}"
-            description = text.words(rng.randint(120, 180))
+            description = text.words(max(5, round(rng.randint(120, 180) * text_scale)))
             if rng.random() < 0.002:
                 description += f" Projektet omfattar även {rng.choice(RARE_WORDS)}."
             projects.append(
@@ -379,7 +388,7 @@ def seed(count, *, random_seed=2018, verbose=True):
                     official_title=f"Project {number}" if rng.random() < 0.4 else "",
                     official_title_language="en" if rng.random() < 0.4 else "",
                     acronym=f"P{number}" if rng.random() < 0.2 else "",
-                    summary=text.words(rng.randint(60, 100)),
+                    summary=text.words(max(5, round(rng.randint(60, 100) * text_scale))),
                     description=description,
                     cooperation_type=rng.choice(cooperation_types),
                     framework=rng.choice(frameworks) if rng.random() < 0.3 else None,
@@ -465,6 +474,7 @@ def seed(count, *, random_seed=2018, verbose=True):
                 model.objects.bulk_create(rows, batch_size=BATCH)
         if verbose:
             print(f"  seeded {number:>7,} projects ({time.perf_counter() - began:5.1f} s)", file=sys.stderr)
+    CatalogueVersion.objects.bump()  # bulk_create sends no signal
     return {
         "projects": count,
         "participations": Participation.objects.count(),

@@ -1,27 +1,27 @@
-"""The project list's filters, their facets (each option with the number of projects it would give) and the
-filters in use.
+"""The project list's filters, their facets (each option with the number of projects it would give), the
+filters in use, and the result.
 
-Everything is built from the FilterSet's own form fields: the options a facet offers are the choices of its
-field, fetched once; the filters in use are the options chosen among them.
+The form fields of the FilterSet are the one definition of what can be asked: the options a
+facet offers are the choices of its field, fetched once, and the filters in use are the
+options chosen among them. The result, its facet counts and its pages come from the
+catalogue index (projects/index.py); the filter methods below say the same rules in SQL, for
+`qs` and as the reference the index is tested against.
 """
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal import cache
-
+from .index import FACETS, current_index
 from .models import Country, Framework, Fund, Funding, Organisation, Participation, Project, ProjectCountry
-from .search import search_projects
-
-FACET_CACHE_SECONDS = 60
+from .search import search_projects, search_terms
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -84,7 +84,7 @@ class Facet:
 class ProjectFilterSet(django_filters.FilterSet):
     """One filter per question the public asks: who took part, who paid, where, when, how."""
 
-    FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
+    FACETS = FACETS
     INTERFACE_FACETS = ("status", "cooperation_type")
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
@@ -145,14 +145,11 @@ class ProjectFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data
 
     def filter_queryset(self, queryset):
-        return self.apply(queryset)
-
-    def apply(self, queryset, *, except_facet=None):
-        """`queryset` narrowed by every valid filter value asked for, except those of `except_facet`."""
+        """`queryset` narrowed by every valid filter value asked for, in SQL."""
         values = self.cleaned_data
         for name, filter_ in self.filters.items():
             # A model choice's value is the queryset its field validated with, already fetched.
-            if name != except_facet and values.get(name):
+            if values.get(name):
                 queryset = filter_.filter(queryset, values[name])
         return queryset.active_in(year_from=values.get("year_from"), year_to=values.get("year_to"))
 
@@ -184,7 +181,7 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def facets(self):
         """The checkbox groups of the form: each option of each facet field, with its count and whether it is chosen."""
-        counts = self.facet_counts()
+        counts = self.selection.facet_counts
         chosen = {name: set(self.data.getlist(name)) if self.is_bound else set() for name in self.FACETS}
         facets = []
         for name in self.FACETS:
@@ -240,79 +237,54 @@ class ProjectFilterSet(django_filters.FilterSet):
             remaining.pop("partner_mode")  # the default, added by __init__
         return f"?{remaining.urlencode()}" if remaining else self.request.path
 
-    def facet_counts(self):
-        """For each facet, {option value: number of projects}, counting with the other active filters.
+    # The result, from the catalogue index
 
-        Counting a large catalogue takes one grouped query per facet; the result is kept in
-        the (shared) cache for a minute, keyed by the filters and by the catalogue's last change.
-        """
-        params = sorted(
-            (name, sorted(str(getattr(item, "pk", item)) for item in (value if isinstance(value, list) else [value])))
-            for name, value in self.cleaned_data.items()
-            if name != "sort" and value not in (None, "", [])
-        )
-        last_change = self.queryset.model.objects.aggregate(last=Max("updated"))["last"]
-        key = "facets:" + hashlib.sha256(repr((params, str(last_change))).encode()).hexdigest()
-        return cache.read_or_compute(key, self.count_facets, FACET_CACHE_SECONDS)
+    @cached_property
+    def search_terms(self):
+        return search_terms(self.cleaned_data.get("q"))
 
-    def count_facets(self):
-        counts = {}
+    @property
+    def search_was_cut(self):
+        """Whether the search had more words than are searched for."""
+        return len(search_terms(self.cleaned_data.get("q"), limit=None)) > len(self.search_terms)
+
+    @cached_property
+    def selection(self):
+        """What the filters in use let through: the result, its facet counts and its pages."""
+        values = self.cleaned_data
+        chosen = {}
         for facet in self.FACETS:
-            # "All of" narrows with each chosen partner, so its counts include the partner filter itself.
-            keep_own = facet == "partner" and self.cleaned_data.get("partner_mode") == "all"
-            projects = self.apply(self.queryset.all(), except_facet=None if keep_own else facet)
-            counts[facet] = getattr(self, f"count_{facet}")(projects.order_by().values("pk"))
-        return counts
-
-    def count_status(self, project_ids):
-        rows = Project.objects.filter(pk__in=project_ids).values("status").annotate(n=Count("pk"))
-        return {row["status"]: row["n"] for row in rows}
-
-    def count_cooperation_type(self, project_ids):
-        rows = Project.objects.filter(pk__in=project_ids).values("cooperation_type").annotate(n=Count("pk"))
-        return {row["cooperation_type"]: row["n"] for row in rows}
-
-    def count_framework(self, project_ids):
-        rows = Project.objects.filter(pk__in=project_ids).values("framework__slug").annotate(n=Count("pk"))
-        return {row["framework__slug"]: row["n"] for row in rows}
-
-    def count_partner(self, project_ids):
-        rows = (
-            Participation.objects.filter(project__in=project_ids, organisation__isnull=False)
-            .values("organisation__slug")
-            .annotate(n=Count("project", distinct=True))
+            field = self.form.fields[facet]
+            to_field = getattr(field, "to_field_name", None)
+            chosen[facet] = [str(getattr(item, to_field) if to_field else item) for item in values.get(facet) or []]
+        return current_index().select(
+            chosen=chosen,
+            partner_mode=values.get("partner_mode") or "any",
+            year_from=values.get("year_from"),
+            year_to=values.get("year_to"),
+            terms=self.search_terms,
         )
-        return {row["organisation__slug"]: row["n"] for row in rows}
 
-    def count_fund(self, project_ids):
-        """Each fund with its parts (a project counted once), in one grouped query per level."""
-        fundings = Funding.objects.filter(project__in=project_ids)
-        whole = (
-            fundings.annotate(root=Coalesce("fund__parent__slug", "fund__slug"))
-            .values("root")
-            .annotate(n=Count("project", distinct=True))
-        )
-        counts = {row["root"]: row["n"] for row in whole}
-        parts = (
-            fundings.filter(fund__parent__isnull=False).values("fund__slug").annotate(n=Count("project", distinct=True))
-        )
-        counts.update({row["fund__slug"]: row["n"] for row in parts})
-        return counts
+    def results(self):
+        """The projects the filters let through, in the order asked for, for a paginator."""
+        sort = self.cleaned_data.get("sort")
+        return ProjectResults(self.selection, sort[0] if sort else None, self.queryset)
 
-    def count_country(self, project_ids):
-        """Countries in any role, a project counted once per country, in one grouped query."""
-        inner_sql, params = project_ids.query.sql_with_params()
-        country_table = Country._meta.db_table
-        sql = f"""
-            SELECT c.code, COUNT(DISTINCT pairs.project_id) FROM (
-                SELECT country_id, project_id FROM {ProjectCountry._meta.db_table}
-                    WHERE project_id IN ({inner_sql})
-                UNION
-                SELECT country_id, project_id FROM {Participation._meta.db_table}
-                    WHERE country_id IS NOT NULL AND project_id IN ({inner_sql})
-            ) AS pairs JOIN {country_table} AS c ON c.id = pairs.country_id
-            GROUP BY c.code
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params * 2)
-            return dict(cursor.fetchall())
+
+class ProjectResults(Sequence):
+    """The projects of a selection in one order, fetched from the database a page at a time."""
+
+    def __init__(self, selection, sort, queryset):
+        self.selection, self.sort, self.queryset = selection, sort, queryset
+
+    def __len__(self):
+        return len(self.selection)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        pks = self.selection.page(start, max(stop - start, 0), self.sort)
+        projects = self.queryset.in_bulk(pks)
+        # A project unpublished since the index was built is left out.
+        return [projects[pk] for pk in pks if pk in projects]

@@ -968,11 +968,17 @@ class LoadedRecord(models.Model):
 
 class CatalogueVersionQuerySet(models.QuerySet):
     def current(self):
-        """The number the catalogue's content is at now."""
-        number = self.filter(pk=CatalogueVersion.ROW).values_list("number", flat=True).first()
-        if number is None:  # the row is gone with the rest of an emptied database: start again
-            number = self.get_or_create(pk=CatalogueVersion.ROW)[0].number
-        return number
+        """The version the catalogue's content is at now, as a key for what is computed from it.
+
+        The number with the moment it moved: a database restored from a backup (or a test
+        rolled back) reaches the same number again, but not at the same moment.
+        """
+        row = self.filter(pk=CatalogueVersion.ROW).values_list("number", "changed").first()
+        if row is None:  # the row is gone with the rest of an emptied database: start again
+            version = self.get_or_create(pk=CatalogueVersion.ROW)[0]
+            row = version.number, version.changed
+        number, changed = row
+        return f"{number}-{changed:%Y%m%d%H%M%S%f}"
 
     def bump(self):
         """Move the number on; inside a transaction, the change commits with it."""
@@ -980,7 +986,7 @@ class CatalogueVersionQuerySet(models.QuerySet):
 
 
 class CatalogueVersion(models.Model):
-    """One number that every change to the catalogue's content moves on (projects/signals.py).
+    """A number that every change to the catalogue's content moves on (projects/signals.py).
 
     What is computed from the content (rendered pages, facet counts, search results) is
     cached under the number it was computed at: a change makes every such entry unused at

@@ -18,6 +18,7 @@ from django.db.models.functions import Concat
 from .models import Funding, Participation
 
 MAX_TERMS = 8
+MIN_PREFIX = 3
 WORD = re.compile(r"\w+")
 PROJECT_TEXT_FIELDS = ("name", "official_title", "acronym", "summary", "description")
 
@@ -47,9 +48,10 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def search_terms(text):
-    """The words of a query, lowered; at most MAX_TERMS of them."""
-    return [word.lower() for word in WORD.findall(text or "")][:MAX_TERMS]
+def search_terms(text, limit=MAX_TERMS):
+    """The distinct words of a query, lowered, in the order given; at most `limit` of them."""
+    terms = list(dict.fromkeys(word.lower() for word in WORD.findall(text or "")))
+    return terms[:limit] if limit else terms
 
 
 def lowered_text(*fields):
@@ -88,8 +90,11 @@ def search_projects(queryset, text):
             # The full-text match runs as its own subquery, so that PostgreSQL answers it
             # from the GIN index once instead of computing the vector for every row.
             # `term` holds only word characters, so it is safe as a raw tsquery.
+            # A word of three letters or more also finds longer words it begins ("österr" finds
+            # "Österrike"); a shorter one is matched whole, or "b" would ask for almost every project.
+            query = f"{term}:*" if len(term) >= MIN_PREFIX else term
             matching = Project.objects.alias(search_vector=project_search_vector()).filter(
-                search_vector=SearchQuery(f"{term}:*", search_type="raw", config="swedish")
+                search_vector=SearchQuery(query, search_type="raw", config="swedish")
             )
             own_text = Q(pk__in=matching.values("pk"))
         else:

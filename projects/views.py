@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import ProjectFilterSet
 from .models import (
@@ -89,19 +88,20 @@ class ForgivingPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ProjectListView(ForgivingPaginationMixin, FilterView):
+class ProjectListView(ForgivingPaginationMixin, ListView):
     """Published projects, filterable by partner, fund, country, period and more, with facet counts."""
 
-    filterset_class = ProjectFilterSet
     template_name = "projects/project_list.html"
     paginate_by = 20
-    strict = False
 
     def get_queryset(self):
-        return Project.objects.published().only(*LIST_COLUMNS)
+        queryset = Project.objects.published().only(*LIST_COLUMNS)
+        self.filterset = ProjectFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.results()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
         context["facets"] = self.filterset.facets()
         context["active_filters"] = self.filterset.active_filters(context["facets"])
         context["result_count"] = context["paginator"].count

@@ -33,9 +33,12 @@ def catalogue_rows(django_db_setup, django_db_blocker):
 @pytest.fixture
 def catalogue(catalogue_rows):
     """The agency's real catalogue, as `manage.py load_catalogue` leaves it."""
+    from projects.models import CatalogueVersion
+
     with transaction.atomic():
         for model, rows in catalogue_rows:
             model._base_manager.bulk_create(rows)
+        CatalogueVersion.objects.bump()  # bulk_create sends no signal
 
 
 @pytest.fixture(autouse=True)

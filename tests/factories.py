@@ -54,24 +54,57 @@ def make_document(project, **overrides):
 
 
 def make_catalogue(count):
-    """`count` projects, each with two partners, a fund with a part, two countries, a relation and a document."""
-    from projects.models import ProjectCountry, ProjectRelation
+    """`count` projects, each with two partners, a fund with a part, two countries, a relation and a document.
+
+    Written in bulk, as a catalogue loaded by other means would be: no history, and one move of
+    the catalogue version for the lot.
+    """
+    from projects.models import CatalogueVersion, ProjectCountry, ProjectRelation
 
     amif = make_fund(name="AMIF", slug="amif-x")
     special = make_fund(name="AMIF special", slug="amif-special-x", parent=amif)
     organisations = [make_organisation() for _ in range(4)]
     countries = [make_country(code) for code in ("SE", "TR", "AF")]
-    previous = None
-    for number in range(count):
-        project = make_project(
-            partners=organisations[number % 2 : number % 2 + 2], funds=[special if number % 2 else amif]
+    projects = []
+    for _ in range(count):
+        number = next(_numbers)
+        project = Project(
+            name=f"Project {number}",
+            slug=f"project-{number}",
+            summary=f"Summary of project {number}.",
+            description=f"Description of project {number}.",
+            status=Project.Status.ONGOING,
         )
-        for country in countries[:2]:
-            ProjectCountry.objects.create(project=project, country=country, role=ProjectCountry.Role.TARGET_COUNTRY)
-        Participation.objects.create(project=project, country=countries[2], role=Participation.Role.PARTNER)
-        if previous:
-            ProjectRelation.objects.create(
-                project=project, kind=ProjectRelation.Kind.CONTINUES, related_project=previous
+        project.set_period_bounds()
+        projects.append(project)
+    Project.objects.bulk_create(projects)
+    rows = []
+    for number, project in enumerate(projects):
+        rows += [
+            Participation(project=project, organisation=organisation, role=Participation.Role.PARTNER)
+            for organisation in organisations[number % 2 : number % 2 + 2]
+        ]
+        rows.append(Participation(project=project, country=countries[2], role=Participation.Role.PARTNER))
+        rows.append(Funding(project=project, fund=special if number % 2 else amif, share=Funding.Share.MAIN))
+        rows += [
+            ProjectCountry(project=project, country=country, role=ProjectCountry.Role.TARGET_COUNTRY)
+            for country in countries[:2]
+        ]
+        if number:
+            rows.append(
+                ProjectRelation(
+                    project=project, kind=ProjectRelation.Kind.CONTINUES, related_project=projects[number - 1]
+                )
             )
-        make_document(project, url="https://example.org/doc", is_external=True)
-        previous = project
+        rows.append(
+            Document(
+                project=project,
+                title=f"Document {next(_numbers)}",
+                kind=Document.Kind.REPORT,
+                url="https://example.org/doc",
+                is_external=True,
+            )
+        )
+    for model in {type(row) for row in rows}:
+        model.objects.bulk_create([row for row in rows if type(row) is model])
+    CatalogueVersion.objects.bump()  # bulk_create sends no signal

@@ -122,7 +122,7 @@ def test_search_covers_names_partners_and_funds(client, catalogue, query, expect
 
 
 def test_facet_counts_use_the_other_filters(catalogue):
-    counts = filterset({"status": "closed"}).facet_counts()
+    counts = filterset({"status": "closed"}).selection.facet_counts
     # With only closed projects, UNHCR appears in PP4 alone; AMIF funded no closed project.
     assert counts["partner"]["unhcr"] == 1
     assert counts["fund"].get("amif", 0) == 0
@@ -131,18 +131,18 @@ def test_facet_counts_use_the_other_filters(catalogue):
 
 
 def test_fund_facet_counts_a_fund_with_its_parts(catalogue):
-    counts = filterset({}).facet_counts()["fund"]
+    counts = filterset({}).selection.facet_counts["fund"]
     assert counts["amif"] == 3
     assert counts["amif-sarskilda-atgarder"] == 2
 
 
 def test_all_of_partner_counts_narrow_with_the_chosen(catalogue):
-    counts = filterset({"partner": ["easo"], "partner_mode": "all"}).facet_counts()["partner"]
+    counts = filterset({"partner": ["easo"], "partner_mode": "all"}).selection.facet_counts["partner"]
     assert counts["unhcr"] == 2 and counts["easo"] == 2 and counts.get("icmpd", 0) == 0
 
 
 def test_country_facet_counts_partner_countries_once(catalogue):
-    counts = filterset({}).facet_counts()["country"]
+    counts = filterset({}).selection.facet_counts["country"]
     assert counts["BE"] == 2 and counts["TR"] == 4 and counts["XK"] == 1
 
 

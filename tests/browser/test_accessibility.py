@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = [1280, 320]
 PAGES = {
     "start": "/",
     "list": "/projekt/",
@@ -26,24 +27,26 @@ def axe():
     return Axe()
 
 
-@pytest.mark.parametrize("width", [1280, 320])
+def assert_no_violations_wide_and_narrow(page, axe):
+    """axe on the page as it is, at 1280 px and again at 320 px."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, f"at {width} px:\n{results.generate_report()}"
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_wcag_violations(live_server, catalogue, page, axe, name, width):
-    page.set_viewport_size({"width": width, "height": 900})
+def test_page_has_no_wcag_violations(live_server, catalogue, page, axe, name):
     response = page.goto(live_server.url + PAGES[name])
     assert response.status == (404 if name == "not-found" else 200)
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_violations_wide_and_narrow(page, axe)
 
 
-@pytest.mark.parametrize("width", [1280, 320])
-def test_feedback_thanks_has_no_wcag_violations(live_server, catalogue, page, axe, width):
-    page.set_viewport_size({"width": width, "height": 900})
+def test_feedback_thanks_has_no_wcag_violations(live_server, catalogue, page, axe):
     page.goto(live_server.url + "/projekt/pp7/")
     page.locator("#feedback button[value='no']").click()
     page.wait_for_url("**feedback=*")
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_violations_wide_and_narrow(page, axe)
 
 
 def test_narrow_screen_does_not_scroll_sideways(live_server, catalogue, page):

@@ -1,0 +1,275 @@
+"""The catalogue index: which published projects each filter option lets through, as compressed bitmaps.
+
+Counting the projects behind each of some 300 filter options under every combination of
+the others takes a grouped query per facet over the whole catalogue when the database is
+asked; here it is a few hundred intersections of Roaring bitmaps (pyroaring), about a
+microsecond each, whatever the size of the catalogue. The same bitmaps give the result,
+its size and its pages.
+
+The index is built from the database for one catalogue version (CatalogueVersion), kept in
+the shared cache so that one app server's work serves all, and in each worker's memory.
+An editor's change moves the version on, and the next request finds or builds the next
+index. The rules of the filters are those of ProjectFilterSet's methods, which say them in
+SQL; tests/test_index.py holds the two against a plain SQL reference.
+
+Projects are numbered by their place in the list's default order (name, then id): a page
+in that order is a slice of the result's bitmap.
+"""
+
+import datetime
+from array import array
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+from pyroaring import BitMap
+
+from portal import cache
+
+from .models import CatalogueVersion, Funding, Participation, Project, ProjectCountry
+from .search import search_projects
+
+INDEX_SECONDS = 60 * 60
+SEARCH_SECONDS = 60 * 60
+BLOCK = 1024
+FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
+# The sort orders other than the default, by the field they sort on: unknown values last either way.
+SORTS = {"start": "start_date", "end": "end_date", "updated": "updated"}
+
+
+def _order(rows, key, *, descending):
+    """Ranks sorted by `key`, unknown values last either way and ties by rank (name, then id), as SortFilter sorts."""
+    known = [row for row in rows if row[key] is not None]
+    if descending:
+        known.sort(key=lambda row: (_negated(row[key]), row["rank"]))
+    else:
+        known.sort(key=lambda row: (row[key], row["rank"]))
+    unknown = [row["rank"] for row in rows if row[key] is None]
+    return array("I", [row["rank"] for row in known] + unknown)
+
+
+def _reversed_names(rows):
+    """Ranks by name from Z to A; projects of the same name stay by id, as SortFilter sorts them."""
+    groups = []
+    for row in rows:
+        if groups and groups[-1][0] == row["name"]:
+            groups[-1][1].append(row["rank"])
+        else:
+            groups.append((row["name"], [row["rank"]]))
+    return array("I", [rank for _, ranks in reversed(groups) for rank in ranks])
+
+
+def _negated(value):
+    if isinstance(value, datetime.datetime):
+        return -value.timestamp()
+    return -value.toordinal()
+
+
+@dataclass
+class Order:
+    """The ranks in one sort order, and the same cut in blocks, so that a deep page is found quickly."""
+
+    ranks: array
+    blocks: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.blocks = [BitMap(self.ranks[start : start + BLOCK]) for start in range(0, len(self.ranks), BLOCK)]
+
+    def page(self, result, offset, count):
+        """The ranks in `result` at places offset .. offset + count of this order."""
+        chosen = []
+        for number, block in enumerate(self.blocks):
+            hits = block.intersection_cardinality(result)
+            if offset >= hits:
+                offset -= hits
+                continue
+            for rank in self.ranks[number * BLOCK : (number + 1) * BLOCK]:
+                if rank in result:
+                    if offset:
+                        offset -= 1
+                        continue
+                    chosen.append(rank)
+                    if len(chosen) == count:
+                        return chosen
+        return chosen
+
+
+class CatalogueIndex:
+    def __init__(self, *, version, ids, options, start_years, end_years, unknown_start, unknown_end, orders):
+        self.version = version
+        self.ids = ids
+        self.options = options
+        self.start_years = start_years
+        self.end_years = end_years
+        self.unknown_start = unknown_start
+        self.unknown_end = unknown_end
+        self.orders = orders
+        self.everything = BitMap(range(len(ids)))
+
+    @cached_property
+    def rank_of(self):
+        return {pk: rank for rank, pk in enumerate(self.ids)}
+
+    @classmethod
+    def build(cls, version):
+        """The index of the published catalogue as the database holds it now."""
+        columns = ("pk", "name", "status", "cooperation_type", "framework__slug", "earliest_start", "latest_end")
+        columns += tuple(SORTS.values())
+        rows = [
+            dict(zip(("rank", *columns), (rank, *values), strict=True))
+            for rank, values in enumerate(
+                Project.objects.published().order_by("name", "pk").values_list(*columns).iterator(chunk_size=5000)
+            )
+        ]
+        rank_of = {row["pk"]: row["rank"] for row in rows}
+        options = {facet: {} for facet in FACETS}
+
+        def add(facet, value, pk):
+            rank = rank_of.get(pk)
+            if value and rank is not None:
+                options[facet].setdefault(value, BitMap()).add(rank)
+
+        start_years, end_years, unknown_start, unknown_end = {}, {}, BitMap(), BitMap()
+        for row in rows:
+            add("status", row["status"], row["pk"])
+            add("cooperation_type", row["cooperation_type"], row["pk"])
+            add("framework", row["framework__slug"], row["pk"])
+            if row["earliest_start"] is None:
+                unknown_start.add(row["rank"])
+            else:
+                start_years.setdefault(row["earliest_start"].year, BitMap()).add(row["rank"])
+            if row["latest_end"] is None:
+                unknown_end.add(row["rank"])
+            else:
+                end_years.setdefault(row["latest_end"].year, BitMap()).add(row["rank"])
+        published = Q(project__is_published=True)
+        participations = Participation.objects.filter(published).values_list(
+            "project_id", "organisation__slug", "country__code"
+        )
+        for pk, organisation, country in participations.iterator(chunk_size=10000):
+            add("partner", organisation, pk)
+            add("country", country and str(country), pk)  # a country named as a partner
+        for pk, country in ProjectCountry.objects.filter(published).values_list("project_id", "country__code"):
+            add("country", str(country), pk)
+        fundings = Funding.objects.filter(published).values_list("project_id", "fund__slug", "fund__parent__slug")
+        for pk, fund, whole in fundings.iterator(chunk_size=10000):
+            add("fund", fund, pk)
+            add("fund", whole, pk)  # a fund counts with its parts
+        orders = {"-name": Order(_reversed_names(rows))}
+        for sort, key in SORTS.items():
+            orders[sort] = Order(_order(rows, key, descending=False))
+            orders[f"-{sort}"] = Order(_order(rows, key, descending=True))
+        for bitmaps in (*options.values(), start_years, end_years):
+            for bitmap in bitmaps.values():
+                bitmap.run_optimize()
+        return cls(
+            version=version,
+            ids=array("Q", [row["pk"] for row in rows]),
+            options=options,
+            start_years=start_years,
+            end_years=end_years,
+            unknown_start=unknown_start,
+            unknown_end=unknown_end,
+            orders=orders,
+        )
+
+    # Finding projects
+
+    def active_in(self, *, year_from=None, year_to=None):
+        """Projects whose period may overlap the years (see ProjectQuerySet.active_in), or None for no limit."""
+        if year_from is None and year_to is None:
+            return None
+        active = self.everything
+        if year_to is not None:
+            active = active & BitMap.union(
+                self.unknown_start, *(b for y, b in self.start_years.items() if y <= year_to)
+            )
+        if year_from is not None:
+            active = active & BitMap.union(self.unknown_end, *(b for y, b in self.end_years.items() if y >= year_from))
+        return active
+
+    def matching(self, term):
+        """Projects whose text, partners or funds match one search term (see projects/search.py)."""
+        key = f"search:{self.version}:{term}"
+        ranks = cache.read(key)
+        if ranks is None:
+            pks = search_projects(Project.objects.published(), term).values_list("pk", flat=True)
+            ranks = BitMap(self.rank_of[pk] for pk in pks.iterator(chunk_size=10000) if pk in self.rank_of)
+            cache.keep(key, ranks, SEARCH_SECONDS)
+        return ranks
+
+    def select(self, *, chosen, partner_mode="any", year_from=None, year_to=None, terms=()):
+        """The projects that the chosen options (facet -> values), the years and the search terms let through."""
+        common = [bitmap for bitmap in [self.active_in(year_from=year_from, year_to=year_to)] if bitmap is not None]
+        common += [self.matching(term) for term in terms]
+        narrowing = {}
+        for facet, values in chosen.items():
+            bitmaps = [self.options[facet].get(value, BitMap()) for value in values]
+            if not bitmaps:
+                continue
+            if facet == "partner" and partner_mode == "all":
+                narrowing[facet] = BitMap.intersection(*bitmaps) if len(bitmaps) > 1 else bitmaps[0]
+            else:
+                narrowing[facet] = BitMap.union(*bitmaps)
+        return Selection(self, common=common, narrowing=narrowing, partner_mode=partner_mode)
+
+
+class Selection:
+    """What one combination of filters lets through: its projects, their number, its facet counts, its pages."""
+
+    def __init__(self, index, *, common, narrowing, partner_mode):
+        self.index = index
+        self.common = common
+        self.narrowing = narrowing
+        self.partner_mode = partner_mode
+        self.result = self._intersect(list(narrowing.values()))
+
+    def _intersect(self, bitmaps):
+        bitmaps = [self.index.everything, *self.common, *bitmaps]
+        return BitMap.intersection(*bitmaps) if len(bitmaps) > 1 else bitmaps[0]
+
+    def __len__(self):
+        return len(self.result)
+
+    @cached_property
+    def facet_counts(self):
+        """For each facet, {option value: number of projects} under every other filter in use.
+
+        "All of" the chosen partners narrows with each one, so that facet counts under its own filter too.
+        """
+        counts = {}
+        for facet in FACETS:
+            keeps_own = facet == "partner" and self.partner_mode == "all"
+            others = [bitmap for name, bitmap in self.narrowing.items() if keeps_own or name != facet]
+            base = self._intersect(others)
+            counts[facet] = {
+                value: hits
+                for value, bitmap in self.index.options[facet].items()
+                if (hits := bitmap.intersection_cardinality(base))
+            }
+        return counts
+
+    def page(self, offset, count, sort=None):
+        """The ids of the projects at places offset .. offset + count, in the sort order asked for."""
+        if sort in self.index.orders:
+            ranks = self.index.orders[sort].page(self.result, offset, count)
+        else:
+            ranks = self.result[offset : offset + count]
+        return [self.index.ids[rank] for rank in ranks]
+
+
+_current = None
+
+
+def current_index():
+    """The index of the catalogue's current version: from this worker's memory, the shared cache, or built."""
+    global _current
+    version = CatalogueVersion.objects.current()
+    if _current is None or _current.version != version:
+        key = f"catalogue-index:{version}"
+        index = cache.read(key)
+        if index is None:
+            index = CatalogueIndex.build(version)
+            cache.keep(key, index, INDEX_SECONDS)
+        _current = index
+    return _current
