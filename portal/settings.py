@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text search on PostgreSQL (projects/search.py); inert on SQLite.
+    "django.contrib.postgres",
     "django_countries",
     "django_filters",
     "simple_history",

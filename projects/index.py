@@ -27,7 +27,7 @@ from pyroaring import BitMap
 from portal import cache
 
 from .models import CatalogueVersion, Funding, Participation, Project, ProjectCountry
-from .search import search_projects
+from .search import matching_project_ids
 
 INDEX_SECONDS = 60 * 60
 SEARCH_SECONDS = 60 * 60
@@ -193,8 +193,8 @@ class CatalogueIndex:
         key = f"search:{self.version}:{term}"
         ranks = cache.read(key)
         if ranks is None:
-            pks = search_projects(Project.objects.published(), term).values_list("pk", flat=True)
-            ranks = BitMap(self.rank_of[pk] for pk in pks.iterator(chunk_size=10000) if pk in self.rank_of)
+            rank_of = self.rank_of
+            ranks = BitMap(rank_of[pk] for pk in matching_project_ids(term) if pk in rank_of)
             cache.keep(key, ranks, SEARCH_SECONDS)
         return ranks
 

@@ -7,6 +7,7 @@ what they are (a slug, an ISO code) rather than by database ids.
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -486,6 +487,9 @@ class Project(models.Model):
     # so that "active in these years" and "ongoing past its end" are plain, indexed comparisons.
     earliest_start = models.DateField(_("earliest possible start"), null=True, editable=False)
     latest_end = models.DateField(_("latest possible end"), null=True, editable=False)
+    # The project's own text for full-text search, kept by a trigger on PostgreSQL (migration
+    # 0011, see search.py); unused on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     countries_note = models.TextField(
         _("note on countries"),
         blank=True,
@@ -511,7 +515,7 @@ class Project(models.Model):
     updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = ProjectManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["name"]

@@ -1,31 +1,28 @@
 """Free-text search over projects, their partners and their funds.
 
-On PostgreSQL, the project's own text is matched with full-text search in the
-Swedish configuration, each word as a prefix ("österr" finds "Österrike"), backed
-by the GIN index that migration 0002 creates from the same expression. On SQLite,
-whose LIKE and lower() fold only ASCII letters, text is lowered by Python's
-Unicode rules through a registered function, so "ÖSTERRIKE" and "österrike" match.
-Names of partners and funds are matched as lowered substrings on both databases.
+On PostgreSQL, a project's own text is matched with full-text search in the Swedish
+configuration against Project.search_document, a tsvector that a trigger keeps up to date
+(migration 0011) and a GIN index serves: nothing is computed per row at search time. Each
+word of three letters or more is also a prefix ("österr" finds "Österrike"); a shorter one
+is matched whole, or "b" would ask for almost every project. On SQLite, whose LIKE and
+lower() fold only ASCII letters, text is lowered by Python's Unicode rules through a
+registered function, so "ÖSTERRIKE" and "österrike" match. Names of partners and funds are
+matched as lowered substrings on both databases.
+
+A query has at most MAX_TERMS words; the list says so when it had more.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import CharField, Exists, Func, OuterRef, Q, Value
 from django.db.models.functions import Concat
-
-from .models import Funding, Participation
 
 MAX_TERMS = 8
 MIN_PREFIX = 3
 WORD = re.compile(r"\w+")
 PROJECT_TEXT_FIELDS = ("name", "official_title", "acronym", "summary", "description")
-
-
-def project_search_vector():
-    """The expression that PostgreSQL's full-text index is built on."""
-    return SearchVector(*PROJECT_TEXT_FIELDS, config="swedish")
 
 
 class UnicodeLower(Func):
@@ -61,49 +58,50 @@ def lowered_text(*fields):
     return UnicodeLower(Concat(*parts[:-1], output_field=CharField()))
 
 
-def names_match(term):
-    """Projects with a partner or fund whose name contains `term`.
+def own_text_matches(term):
+    """A condition on projects: their own text (name, titles, summary, description) has `term`."""
+    if connection.vendor == "postgresql":
+        # `term` holds only word characters, so it is safe as a raw tsquery.
+        query = f"{term}:*" if len(term) >= MIN_PREFIX else term
+        return Q(search_document=SearchQuery(query, search_type="raw", config="swedish"))
+    from .models import Project
 
-    The few organisations and funds are matched first, so that the large tables are
-    reached through their foreign-key indexes rather than scanned.
+    return Q(pk__in=Project.objects.alias(text=lowered_text(*PROJECT_TEXT_FIELDS)).filter(text__contains=term))
+
+
+def named_partners_and_funds(term):
+    """The participations and fundings of organisations, partners and funds whose names contain `term`.
+
+    The few organisations and funds are matched first, so that the large tables are reached
+    through their foreign-key indexes rather than scanned.
     """
-    from .models import Fund, Organisation
+    from .models import Fund, Funding, Organisation, Participation
 
     organisations = Organisation.objects.alias(text=lowered_text("name", "acronym")).filter(text__contains=term)
     funds = Fund.objects.alias(text=lowered_text("name", "acronym", "description")).filter(text__contains=term)
-    partners = (
-        Participation.objects.filter(project=OuterRef("pk"))
-        .alias(designation_text=UnicodeLower("designation"))
-        .filter(Q(organisation__in=organisations.values("pk")) | Q(designation_text__contains=term))
+    participations = Participation.objects.alias(designation_text=UnicodeLower("designation")).filter(
+        Q(organisation__in=organisations.values("pk")) | Q(designation_text__contains=term)
     )
-    fundings = Funding.objects.filter(project=OuterRef("pk"), fund__in=funds.values("pk"))
-    return Q(Exists(partners)) | Q(Exists(fundings))
+    return participations, Funding.objects.filter(fund__in=funds.values("pk"))
 
 
 def search_projects(queryset, text):
     """Projects that match every word of `text` in their own text, a partner's name or a fund's name."""
+    for term in search_terms(text):
+        participations, fundings = named_partners_and_funds(term)
+        queryset = queryset.filter(
+            own_text_matches(term)
+            | Q(Exists(participations.filter(project=OuterRef("pk"))))
+            | Q(Exists(fundings.filter(project=OuterRef("pk"))))
+        )
+    return queryset
+
+
+def matching_project_ids(term):
+    """The ids of the projects (published or not) that one search term matches, in three index-friendly queries."""
     from .models import Project
 
-    terms = search_terms(text)
-    for term in terms:
-        if connection.vendor == "postgresql":
-            # The full-text match runs as its own subquery, so that PostgreSQL answers it
-            # from the GIN index once instead of computing the vector for every row.
-            # `term` holds only word characters, so it is safe as a raw tsquery.
-            # A word of three letters or more also finds longer words it begins ("österr" finds
-            # "Österrike"); a shorter one is matched whole, or "b" would ask for almost every project.
-            query = f"{term}:*" if len(term) >= MIN_PREFIX else term
-            matching = Project.objects.alias(search_vector=project_search_vector()).filter(
-                search_vector=SearchQuery(query, search_type="raw", config="swedish")
-            )
-            own_text = Q(pk__in=matching.values("pk"))
-        else:
-            own_text = Q(
-                Exists(
-                    Project.objects.alias(text=lowered_text(*PROJECT_TEXT_FIELDS)).filter(
-                        pk=OuterRef("pk"), text__contains=term
-                    )
-                )
-            )
-        queryset = queryset.filter(own_text | names_match(term))
-    return queryset
+    participations, fundings = named_partners_and_funds(term)
+    yield from Project.objects.filter(own_text_matches(term)).values_list("pk", flat=True).iterator(chunk_size=10000)
+    yield from participations.values_list("project_id", flat=True).iterator(chunk_size=10000)
+    yield from fundings.values_list("project_id", flat=True).iterator(chunk_size=10000)

@@ -1,15 +1,16 @@
 """A full-text index for project search on PostgreSQL; SQLite searches without one."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
 INDEX_NAME = "project_search_idx"
 
 
 def index():
-    from projects.search import project_search_vector
-
-    return GinIndex(project_search_vector(), name=INDEX_NAME)
+    # The project's own text, as search.py matched it until migration 0011 stored it.
+    fields = ("name", "official_title", "acronym", "summary", "description")
+    return GinIndex(SearchVector(*fields, config="swedish"), name=INDEX_NAME)
 
 
 def create_index(apps, schema_editor):
