@@ -41,8 +41,7 @@ run: install .secret-key
 	       "en administratör med '$(VENV_PY) manage.py createsuperuser'."; \
 	  echo "Logga sedan in på http://127.0.0.1:$(PORT)/$$admin_url/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	SECURE_COOKIES=$${SECURE_COOKIES:-0} exec $(VENV)/bin/gunicorn portal.wsgi \
-	  --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} PORT=$(PORT) exec $(VENV)/bin/gunicorn portal.wsgi --config gunicorn.conf.py
 
 dev: install .secret-key
 	$(VENV_PY) manage.py migrate --noinput

@@ -115,6 +115,10 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short queries answered from indexes: compiling them with LLVM first costs more than it saves.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The feedback form's rate limit counts each client's posts in the cache. A local-memory

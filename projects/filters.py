@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -182,33 +183,42 @@ class ProjectFilterSet(django_filters.FilterSet):
     def facets(self):
         """The checkbox groups of the form: each option of each facet field, with its count and whether it is chosen."""
         counts = self.selection.facet_counts
-        chosen = {name: set(self.data.getlist(name)) if self.is_bound else set() for name in self.FACETS}
         facets = []
         for name in self.FACETS:
             bound_field = self.form[name]
+            chosen = set(self.data.getlist(name)) if self.is_bound else set()
             facet = Facet(
                 name=name,
                 legend=bound_field.label,
                 errors=bound_field.errors,
                 is_content=name not in self.INTERFACE_FACETS,
             )
-            for value, label in bound_field.field.choices:
-                instance = getattr(value, "instance", None)
-                value = str(value)
-                facet.options.append(
-                    FacetOption(
-                        value=value,
-                        label=capfirst(label),
-                        count=counts[name].get(value, 0),
-                        chosen=value in chosen[name],
-                        is_part=getattr(instance, "parent_id", None) is not None,
-                    )
+            facet.options = [
+                FacetOption(
+                    value=value, label=label, count=counts[name].get(value, 0), chosen=value in chosen, is_part=part
                 )
-            if name == "country":
-                # Country names depend on the language, so they are sorted here rather than by the database.
-                facet.options.sort(key=lambda option: option.label)
+                for value, label, part in self.choices(name)
+            ]
             facets.append(facet)
         return facets
+
+    def choices(self, name):
+        """(value, label, is a part) of each choice of a facet field, in the order shown.
+
+        The same for a catalogue version and a language, so worked out once per worker: the
+        country names are looked up and sorted in the active language.
+        """
+
+        def compute():
+            choices = []
+            for value, label in self.form.fields[name].choices:
+                instance = getattr(value, "instance", None)
+                choices.append((str(value), capfirst(label), getattr(instance, "parent_id", None) is not None))
+            if name == "country":
+                choices.sort(key=lambda choice: choice[1])
+            return choices
+
+        return self.index.remember(("choices", name, translation.get_language()), compute)
 
     def active_filters(self, facets):
         """Each valid filter value in use, with the address of this list without just that value."""
@@ -240,6 +250,11 @@ class ProjectFilterSet(django_filters.FilterSet):
     # The result, from the catalogue index
 
     @cached_property
+    def index(self):
+        """The catalogue index of the current version, read once for the whole request."""
+        return current_index()
+
+    @cached_property
     def search_terms(self):
         return search_terms(self.cleaned_data.get("q"))
 
@@ -257,7 +272,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             field = self.form.fields[facet]
             to_field = getattr(field, "to_field_name", None)
             chosen[facet] = [str(getattr(item, to_field) if to_field else item) for item in values.get(facet) or []]
-        return current_index().select(
+        return self.index.select(
             chosen=chosen,
             partner_mode=values.get("partner_mode") or "any",
             year_from=values.get("year_from"),

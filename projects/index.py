@@ -105,6 +105,17 @@ class CatalogueIndex:
         self.unknown_end = unknown_end
         self.orders = orders
         self.everything = BitMap(range(len(ids)))
+        self.memo = {}
+
+    def remember(self, key, compute):
+        """What `compute()` gives for this catalogue version, worked out once per worker."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def __getstate__(self):
+        # What a worker has worked out for itself stays with it.
+        return {**self.__dict__, "memo": {}}
 
     @cached_property
     def rank_of(self):

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -303,7 +303,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "pk"]
+        ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
@@ -388,7 +388,9 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
-    pass
+    def get_queryset(self):
+        # The search document is for PostgreSQL's eyes only: no page reads it, and it is long.
+        return super().get_queryset().defer("search_document")
 
 
 class Project(models.Model):
@@ -529,6 +531,10 @@ class Project(models.Model):
             models.Index(fields=["status", "is_published"], name="project_status_idx"),
             models.Index(fields=["latest_end", "earliest_start"], name="project_period_bounds_idx"),
             models.Index(fields=["status", "latest_end"], name="project_status_end_idx"),
+            # The start page's two sections, in the source page's order.
+            models.Index(
+                fields=["status", "position", "name"], condition=Q(is_published=True), name="project_home_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -684,7 +690,7 @@ class ProjectCountry(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "pk"]
+        ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("project country")
         verbose_name_plural = _("project countries")
         constraints = [
@@ -722,7 +728,7 @@ class Funding(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "pk"]
+        ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("funding")
         verbose_name_plural = _("fundings")
         constraints = [
@@ -786,7 +792,7 @@ class ProjectRelation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "pk"]
+        ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("project relation")
         verbose_name_plural = _("project relations")
         constraints = [
@@ -873,7 +879,7 @@ class Document(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["project", "pk"]
+        ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("document or link")
         verbose_name_plural = _("documents and links")
         constraints = [
@@ -977,12 +983,18 @@ class CatalogueVersionQuerySet(models.QuerySet):
         The number with the moment it moved: a database restored from a backup (or a test
         rolled back) reaches the same number again, but not at the same moment.
         """
-        row = self.filter(pk=CatalogueVersion.ROW).values_list("number", "changed").first()
+        # Read on every request of a kept page, so asked in plain SQL: the ORM would cost more than the answer.
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(CatalogueVersion._meta.db_table)
+            cursor.execute(f"SELECT number, changed FROM {table} WHERE id = %s", [CatalogueVersion.ROW])
+            row = cursor.fetchone()
         if row is None:  # the row is gone with the rest of an emptied database: start again
             version = self.get_or_create(pk=CatalogueVersion.ROW)[0]
             row = version.number, version.changed
         number, changed = row
-        return f"{number}-{changed:%Y%m%d%H%M%S%f}"
+        # The moment as digits alone: a key must not hold spaces (SQLite gives it as text).
+        return f"{number}-{''.join(character for character in str(changed) if character.isdigit())}"
 
     def bump(self):
         """Move the number on; inside a transaction, the change commits with it."""

@@ -38,6 +38,10 @@ LIST_COLUMNS = (
 )
 
 
+# What a relation shows on the detail page, besides the other project's name and address.
+RELATION_COLUMNS = ("kind", "note", "external_name", "project", "related_project")
+
+
 class HomeView(TemplateView):
     """The start page: the source page's introduction and its ongoing and closed projects."""
 
@@ -139,13 +143,15 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
             Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
             Prefetch(
                 "relations",
-                queryset=ProjectRelation.objects.select_related("related_project").filter(
-                    Q(related_project__isnull=True) | Q(related_project__is_published=True)
-                ),
+                queryset=ProjectRelation.objects.select_related("related_project")
+                .filter(Q(related_project__isnull=True) | Q(related_project__is_published=True))
+                .only(*RELATION_COLUMNS, "related_project__name", "related_project__slug"),
             ),
             Prefetch(
                 "inverse_relations",
-                queryset=ProjectRelation.objects.select_related("project").filter(project__is_published=True),
+                queryset=ProjectRelation.objects.select_related("project")
+                .filter(project__is_published=True)
+                .only(*RELATION_COLUMNS, "project__name", "project__slug"),
             ),
             "documents",
         )
