@@ -14,10 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import cache
 from portal.languages import Language
-from projects.models import PageContent
+from projects.models import CatalogueVersion, PageContent
 
 COMMENT_MAX_LENGTH = 2000
+FEEDBACK_TEXTS_SECONDS = 60 * 60
 TOKEN_SALT = "feedback"
 # A visitor may write the comment up to a day after answering yes or no.
 TOKEN_MAX_AGE = 24 * 60 * 60
@@ -105,32 +107,41 @@ class FeedbackTexts:
     comment_prompt: str
     thanks_after_comment: str
 
+    # The fields of PageContent that hold them.
+    PAGE_CONTENT_FIELDS = (
+        "feedback_question",
+        "feedback_thanks_answer",
+        "feedback_comment_prompt",
+        "feedback_thanks_comment",
+    )
+
     @classmethod
-    def for_active_language(cls, *, page_content=None):
+    def for_active_language(cls, *, page_content=None, request=None):
         """Swedish from the editors' PageContent row when it exists, else (and always in English) the catalogue's.
 
-        A view that has already fetched the row passes it in, which spares the query.
+        A view that has already fetched the row passes it in; otherwise a page's texts are kept in
+        the shared cache under the catalogue version its request reads. Either spares the query.
         """
-        row = None
+        texts = {}
         if translation.get_language() != "en":
             if isinstance(page_content, PageContent) and page_content.key == PageContent.CATALOGUE_KEY:
-                row = page_content
+                texts = {field: getattr(page_content, field) for field in cls.PAGE_CONTENT_FIELDS}
+            elif request is not None:
+                key = f"feedback-texts:{CatalogueVersion.objects.for_request(request)}"
+                texts = cache.read_or_compute(key, cls.stored_texts, FEEDBACK_TEXTS_SECONDS)
             else:
-                row = (
-                    PageContent.objects.filter(key=PageContent.CATALOGUE_KEY)
-                    .only(
-                        "feedback_question",
-                        "feedback_thanks_answer",
-                        "feedback_comment_prompt",
-                        "feedback_thanks_comment",
-                    )
-                    .first()
-                )
+                texts = cls.stored_texts()
         return cls(
-            question=(row and row.feedback_question) or gettext("Did you find the information on this page helpful?"),
-            thanks_after_answer=(row and row.feedback_thanks_answer)
+            question=texts.get("feedback_question") or gettext("Did you find the information on this page helpful?"),
+            thanks_after_answer=texts.get("feedback_thanks_answer")
             or gettext("Thank you for helping us improve the website!"),
-            comment_prompt=(row and row.feedback_comment_prompt) or gettext("Tell us how we can make this page better"),
-            thanks_after_comment=(row and row.feedback_thanks_comment)
+            comment_prompt=texts.get("feedback_comment_prompt") or gettext("Tell us how we can make this page better"),
+            thanks_after_comment=texts.get("feedback_thanks_comment")
             or gettext("Thank you for helping us improve the website!"),
         )
+
+    @classmethod
+    def stored_texts(cls):
+        """The editors' texts from the catalogue's PageContent row ({} without one)."""
+        row = PageContent.objects.filter(key=PageContent.CATALOGUE_KEY).values(*cls.PAGE_CONTENT_FIELDS).first()
+        return row or {}

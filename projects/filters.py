@@ -21,7 +21,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .index import FACETS, current_index
-from .models import Country, Framework, Fund, Funding, Organisation, Participation, Project, ProjectCountry
+from .models import (
+    CatalogueVersion,
+    Country,
+    Framework,
+    Fund,
+    Funding,
+    Organisation,
+    Participation,
+    Project,
+    ProjectCountry,
+)
 from .search import search_projects, search_terms
 
 
@@ -251,8 +261,15 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     @cached_property
     def index(self):
-        """The catalogue index of the current version, read once for the whole request."""
-        return current_index()
+        """The catalogue index of the version the request reads."""
+        return current_index(CatalogueVersion.objects.for_request(self.request) if self.request else None)
+
+    def get_form_class(self):
+        # The same class for every request: django-filter would build it anew each time.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     @cached_property
     def search_terms(self):

@@ -272,10 +272,11 @@ class Selection:
 _current = None
 
 
-def current_index():
-    """The index of the catalogue's current version: from this worker's memory, the shared cache, or built."""
+def current_index(version=None):
+    """The index of the catalogue's current version (or of `version`): from this worker's memory, the shared
+    cache, or built."""
     global _current
-    version = CatalogueVersion.objects.current()
+    version = version or CatalogueVersion.objects.current()
     if _current is None or _current.version != version:
         key = f"catalogue-index:{version}"
         index = cache.read(key)

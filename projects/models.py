@@ -996,6 +996,12 @@ class CatalogueVersionQuerySet(models.QuerySet):
         # The moment as digits alone: a key must not hold spaces (SQLite gives it as text).
         return f"{number}-{''.join(character for character in str(changed) if character.isdigit())}"
 
+    def for_request(self, request):
+        """The version one request reads the catalogue at: read once, and the same for all of the request."""
+        if not hasattr(request, "catalogue_version"):
+            request.catalogue_version = self.current()
+        return request.catalogue_version
+
     def bump(self):
         """Move the number on; inside a transaction, the change commits with it."""
         self.filter(pk=CatalogueVersion.ROW).update(number=models.F("number") + 1, changed=timezone.now())

@@ -57,7 +57,7 @@ def cached_page(view):
     def serve(request, *args, **kwargs):
         if not is_for_everyone(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, CatalogueVersion.objects.current())
+        key = page_key(request, CatalogueVersion.objects.for_request(request))
         kept = cache.read(key)
         if kept is not None:
             content_type, compressed = kept

@@ -18,6 +18,7 @@ from .models import (
     ProjectCountry,
     ProjectRelation,
 )
+from .search import MAX_TERMS
 
 # The columns a project list shows; nothing else is fetched for a list row.
 LIST_COLUMNS = (
@@ -109,6 +110,7 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context["facets"] = self.filterset.facets()
         context["active_filters"] = self.filterset.active_filters(context["facets"])
         context["result_count"] = context["paginator"].count
+        context["max_search_terms"] = MAX_TERMS
         return context
 
 

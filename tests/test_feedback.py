@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from feedback.models import Feedback
-from projects.models import PageContent
+from projects.models import CatalogueVersion, PageContent
 
 pytestmark = pytest.mark.django_db
 
@@ -336,17 +336,28 @@ def test_swedish_texts_without_page_content_come_from_the_translations():
     assert "Fick du hjälp av informationen på den här sidan?" in html
 
 
-def test_block_takes_its_texts_from_page_content_in_one_query(page_content, django_assert_num_queries):
-    """The block adds at most one query to a page, none where the view already has the PageContent row."""
+def test_block_keeps_its_texts_under_the_catalogue_version(page_content, django_assert_num_queries):
+    """The block reads the editors' texts once per catalogue version; an edit is seen at once."""
     page_content.feedback_question = "Hjälpte sidan dig?"
     page_content.save()
+
+    def render(path, **context):
+        request = RequestFactory().get(path)
+        request.catalogue_version = CatalogueVersion.objects.current()  # as the page has read it
+        return Template("{% load feedback_tags %}{% feedback_block %}").render(RequestContext(request, context))
+
+    with translation.override("sv"), django_assert_num_queries(2):  # the version, then the texts
+        assert "Hjälpte sidan dig?" in render("/projekt/")
+    with translation.override("sv"), django_assert_num_queries(1):  # the version alone
+        assert "Hjälpte sidan dig?" in render("/projekt/")
     with translation.override("sv"), django_assert_num_queries(1):
-        html = render_block("/projekt/")
-    assert "Hjälpte sidan dig?" in html
-    with translation.override("sv"), django_assert_num_queries(0):
-        assert "Hjälpte sidan dig?" in render_block("/", page=page_content)
-    with translation.override("en"), django_assert_num_queries(0):
-        render_block("/en/projekt/")
+        assert "Hjälpte sidan dig?" in render("/", page=page_content)
+    with translation.override("en"), django_assert_num_queries(1):
+        assert "Hjälpte sidan dig?" not in render("/en/projekt/")
+    page_content.feedback_question = "Fick du svar?"
+    page_content.save()
+    with translation.override("sv"):
+        assert "Fick du svar?" in render("/projekt/")
 
 
 def test_block_has_no_inline_style_or_script(page_content):

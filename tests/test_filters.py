@@ -161,3 +161,10 @@ def test_sort_by_start_puts_unknown_starts_last(client, catalogue):
         assert names[-1] == "turkiet-dgmm", sort
     ascending = [p.slug for p in client.get(reverse("projects:list"), {"sort": "start"}).context["object_list"]]
     assert ascending[:2] == ["soderkopingsprocessen", "european-asylum-curriculum"]
+
+
+def test_a_search_of_too_many_words_is_cut_and_says_so(client, catalogue):
+    words = "österrike " + " ".join(f"ord{number}" for number in range(12))
+    response = client.get(reverse("projects:list"), {"q": words})
+    assert "Bara de första 8 orden söktes." in response.text
+    assert "söktes" not in client.get(reverse("projects:list"), {"q": "österrike kosovo"}).text
