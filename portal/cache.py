@@ -34,3 +34,12 @@ def read_or_compute(key, compute, timeout):
         value = compute()
         keep(key, value, timeout)
     return value
+
+
+def claim(key, timeout):
+    """True for the first to claim `key` until `timeout` (and whenever the cache cannot be reached)."""
+    try:
+        return cache.add(key, True, timeout)
+    except Exception:  # noqa: BLE001 - any error of the cache backend
+        logger.warning("Cache unreachable: %s not claimed", key.split(":", 1)[0], exc_info=True)
+        return True

@@ -16,8 +16,9 @@ Projects are numbered by their place in the list's default order (name, then id)
 in that order is a slice of the result's bitmap.
 """
 
-import datetime
+import time
 from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,10 +27,17 @@ from pyroaring import BitMap
 
 from portal import cache
 
-from .models import CatalogueVersion, Funding, Participation, Project, ProjectCountry
+from .models import (
+    CatalogueVersion,
+    Funding,
+    Participation,
+    Project,
+    ProjectCountry,
+)
 from .search import matching_project_ids
 
 INDEX_SECONDS = 60 * 60
+BUILD_WAIT_SECONDS = 20
 SEARCH_SECONDS = 60 * 60
 BLOCK = 1024
 FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
@@ -37,32 +45,26 @@ FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework
 SORTS = {"start": "start_date", "end": "end_date", "updated": "updated"}
 
 
-def _order(rows, key, *, descending):
-    """Ranks sorted by `key`, unknown values last either way and ties by rank (name, then id), as SortFilter sorts."""
-    known = [row for row in rows if row[key] is not None]
-    if descending:
-        known.sort(key=lambda row: (_negated(row[key]), row["rank"]))
-    else:
-        known.sort(key=lambda row: (row[key], row["rank"]))
-    unknown = [row["rank"] for row in rows if row[key] is None]
-    return array("I", [row["rank"] for row in known] + unknown)
+def _order(rows, position, *, descending):
+    """Ranks sorted by the value at `position`, unknown values last either way, ties by rank, as SortFilter sorts.
+
+    `rows` are in rank order, and Python's sort is stable in both directions: ties keep it.
+    """
+    known = [rank for rank, row in enumerate(rows) if row[position] is not None]
+    known.sort(key=lambda rank: rows[rank][position], reverse=descending)
+    unknown = [rank for rank, row in enumerate(rows) if row[position] is None]
+    return array("I", known + unknown)
 
 
 def _reversed_names(rows):
     """Ranks by name from Z to A; projects of the same name stay by id, as SortFilter sorts them."""
     groups = []
-    for row in rows:
-        if groups and groups[-1][0] == row["name"]:
-            groups[-1][1].append(row["rank"])
+    for rank, row in enumerate(rows):
+        if groups and groups[-1][0] == row[1]:
+            groups[-1][1].append(rank)
         else:
-            groups.append((row["name"], [row["rank"]]))
+            groups.append((row[1], [rank]))
     return array("I", [rank for _, ranks in reversed(groups) for rank in ranks])
-
-
-def _negated(value):
-    if isinstance(value, datetime.datetime):
-        return -value.timestamp()
-    return -value.toordinal()
 
 
 @dataclass
@@ -123,64 +125,62 @@ class CatalogueIndex:
 
     @classmethod
     def build(cls, version):
-        """The index of the published catalogue as the database holds it now."""
+        """The index of the published catalogue as the database holds it now, in four queries."""
         columns = ("pk", "name", "status", "cooperation_type", "framework__slug", "earliest_start", "latest_end")
         columns += tuple(SORTS.values())
-        rows = [
-            dict(zip(("rank", *columns), (rank, *values), strict=True))
-            for rank, values in enumerate(
-                Project.objects.published().order_by("name", "pk").values_list(*columns).iterator(chunk_size=5000)
-            )
-        ]
-        rank_of = {row["pk"]: row["rank"] for row in rows}
-        options = {facet: {} for facet in FACETS}
-
-        def add(facet, value, pk):
-            rank = rank_of.get(pk)
-            if value and rank is not None:
-                options[facet].setdefault(value, BitMap()).add(rank)
-
-        start_years, end_years, unknown_start, unknown_end = {}, {}, BitMap(), BitMap()
-        for row in rows:
-            add("status", row["status"], row["pk"])
-            add("cooperation_type", row["cooperation_type"], row["pk"])
-            add("framework", row["framework__slug"], row["pk"])
-            if row["earliest_start"] is None:
-                unknown_start.add(row["rank"])
-            else:
-                start_years.setdefault(row["earliest_start"].year, BitMap()).add(row["rank"])
-            if row["latest_end"] is None:
-                unknown_end.add(row["rank"])
-            else:
-                end_years.setdefault(row["latest_end"].year, BitMap()).add(row["rank"])
+        rows = list(Project.objects.published().order_by("name", "pk").values_list(*columns).iterator(chunk_size=10000))
+        ids = array("Q", (row[0] for row in rows))
+        rank_of = {pk: rank for rank, pk in enumerate(ids)}
+        members = {facet: defaultdict(list) for facet in FACETS}
+        starts, ends = defaultdict(list), defaultdict(list)
+        for rank, (_, _, status, kind, framework, earliest, latest, *_sort_values) in enumerate(rows):
+            members["status"][status].append(rank)
+            if kind:
+                members["cooperation_type"][kind].append(rank)
+            if framework:
+                members["framework"][framework].append(rank)
+            starts[earliest and earliest.year].append(rank)
+            ends[latest and latest.year].append(rank)
         published = Q(project__is_published=True)
         participations = Participation.objects.filter(published).values_list(
             "project_id", "organisation__slug", "country__code"
         )
         for pk, organisation, country in participations.iterator(chunk_size=10000):
-            add("partner", organisation, pk)
-            add("country", country and str(country), pk)  # a country named as a partner
-        for pk, country in ProjectCountry.objects.filter(published).values_list("project_id", "country__code"):
-            add("country", str(country), pk)
+            if (rank := rank_of.get(pk)) is not None:
+                if organisation:
+                    members["partner"][organisation].append(rank)
+                if country:  # a country named as a partner
+                    members["country"][country].append(rank)
+        places = ProjectCountry.objects.filter(published).values_list("project_id", "country__code")
+        for pk, country in places.iterator(chunk_size=10000):
+            if (rank := rank_of.get(pk)) is not None:
+                members["country"][country].append(rank)
         fundings = Funding.objects.filter(published).values_list("project_id", "fund__slug", "fund__parent__slug")
         for pk, fund, whole in fundings.iterator(chunk_size=10000):
-            add("fund", fund, pk)
-            add("fund", whole, pk)  # a fund counts with its parts
+            if (rank := rank_of.get(pk)) is not None:
+                members["fund"][fund].append(rank)
+                if whole:  # a fund counts with its parts
+                    members["fund"][whole].append(rank)
         orders = {"-name": Order(_reversed_names(rows))}
-        for sort, key in SORTS.items():
-            orders[sort] = Order(_order(rows, key, descending=False))
-            orders[f"-{sort}"] = Order(_order(rows, key, descending=True))
-        for bitmaps in (*options.values(), start_years, end_years):
-            for bitmap in bitmaps.values():
-                bitmap.run_optimize()
+        for position, sort in enumerate(SORTS, start=len(columns) - len(SORTS)):
+            orders[sort] = Order(_order(rows, position, descending=False))
+            orders[f"-{sort}"] = Order(_order(rows, position, descending=True))
+
+        def bitmap(ranks):
+            result = BitMap(ranks)
+            result.run_optimize()
+            return result
+
         return cls(
             version=version,
-            ids=array("Q", [row["pk"] for row in rows]),
-            options=options,
-            start_years=start_years,
-            end_years=end_years,
-            unknown_start=unknown_start,
-            unknown_end=unknown_end,
+            ids=ids,
+            options={
+                facet: {value: bitmap(ranks) for value, ranks in values.items()} for facet, values in members.items()
+            },
+            start_years={year: bitmap(ranks) for year, ranks in starts.items() if year is not None},
+            end_years={year: bitmap(ranks) for year, ranks in ends.items() if year is not None},
+            unknown_start=bitmap(starts.get(None, [])),
+            unknown_end=bitmap(ends.get(None, [])),
             orders=orders,
         )
 
@@ -274,12 +274,21 @@ _current = None
 
 def current_index(version=None):
     """The index of the catalogue's current version (or of `version`): from this worker's memory, the shared
-    cache, or built."""
+    cache, or built.
+
+    One app server builds the index of a new version while the others wait for it in the shared
+    cache, for a while: at 100,000 projects a build takes a few seconds of CPU.
+    """
     global _current
     version = version or CatalogueVersion.objects.current()
     if _current is None or _current.version != version:
         key = f"catalogue-index:{version}"
         index = cache.read(key)
+        if index is None and not cache.claim(f"{key}:building", BUILD_WAIT_SECONDS):
+            deadline = time.monotonic() + BUILD_WAIT_SECONDS
+            while index is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                index = cache.read(key)
         if index is None:
             index = CatalogueIndex.build(version)
             cache.keep(key, index, INDEX_SECONDS)

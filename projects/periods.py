@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -83,10 +83,11 @@ def format_point(date, precision):
     """A date written at its real precision: "1 juni 2016", "hösten 2015", "2016"."""
     if date is None or precision == Precision.UNKNOWN:
         return ""
+    # As the date filter "j F Y" writes them, without its formatting machinery: list pages write many.
     if precision == Precision.DAY:
-        return format_date(date, "j F Y")
+        return f"{date.day} {MONTHS[date.month]} {date.year}"
     if precision == Precision.MONTH:
-        return format_date(date, "F Y")
+        return f"{MONTHS[date.month]} {date.year}"
     if precision == Precision.SEASON:
         return gettext("%(season)s %(year)s") % {"season": season_name(date.month), "year": date.year}
     return str(date.year)
