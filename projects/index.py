@@ -27,13 +27,7 @@ from pyroaring import BitMap
 
 from portal import cache
 
-from .models import (
-    CatalogueVersion,
-    Funding,
-    Participation,
-    Project,
-    ProjectCountry,
-)
+from .models import CatalogueVersion, Funding, Participation, Project, ProjectCountry
 from .search import matching_project_ids
 
 INDEX_SECONDS = 60 * 60
@@ -192,11 +186,11 @@ class CatalogueIndex:
             return None
         active = self.everything
         if year_to is not None:
-            active = active & BitMap.union(
-                self.unknown_start, *(b for y, b in self.start_years.items() if y <= year_to)
-            )
+            started = [bitmap for year, bitmap in self.start_years.items() if year <= year_to]
+            active = active & BitMap.union(self.unknown_start, *started)
         if year_from is not None:
-            active = active & BitMap.union(self.unknown_end, *(b for y, b in self.end_years.items() if y >= year_from))
+            not_ended = [bitmap for year, bitmap in self.end_years.items() if year >= year_from]
+            active = active & BitMap.union(self.unknown_end, *not_ended)
         return active
 
     def matching(self, term):
