@@ -223,7 +223,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             choices = []
             for value, label in self.form.fields[name].choices:
                 instance = getattr(value, "instance", None)
-                choices.append((str(value), capfirst(label), getattr(instance, "parent_id", None) is not None))
+                choices.append((str(value), str(capfirst(label)), getattr(instance, "parent_id", None) is not None))
             if name == "country":
                 choices.sort(key=lambda choice: choice[1])
             return choices

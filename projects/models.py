@@ -5,13 +5,14 @@ what they are (a slug, an ISO code) rather than by database ids.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -21,6 +22,18 @@ from simple_history.models import HistoricalRecords
 from portal.languages import Language
 
 from .periods import Period, Precision, normalise
+
+SLUG = "slug-placeholder"
+
+
+@functools.cache
+def _slug_address_pattern(view_name, language, script_prefix):
+    return reverse(view_name, kwargs={"slug": SLUG})
+
+
+def slug_address(view_name, slug):
+    """What reverse() gives for a page addressed by a slug, worked out once per language: lists write many."""
+    return _slug_address_pattern(view_name, translation.get_language(), get_script_prefix()).replace(SLUG, slug)
 
 
 class NaturalKeyManager(models.Manager):
@@ -137,7 +150,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:partner", kwargs={"slug": self.slug})
+        return slug_address("projects:partner", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -209,7 +222,7 @@ class Fund(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:fund", kwargs={"slug": self.slug})
+        return slug_address("projects:fund", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -593,7 +606,7 @@ class Project(models.Model):
             raise self.VersionConflict(self.pk, self.version)
 
     def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"slug": self.slug})
+        return slug_address("projects:detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
