@@ -7,9 +7,11 @@ them, as app servers in production do.
 import html.parser
 import http.cookiejar
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -37,6 +39,8 @@ class Database:
         import psycopg
 
         self.name = f"test_servers_{uuid.uuid4().hex[:10]}"
+        # The servers serve static files as in production, from files collected for them.
+        self.static_root = tempfile.mkdtemp(prefix="test-servers-static-")
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{self.name}"')
         self.url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{self.name}"
@@ -63,11 +67,13 @@ class Database:
             "DEBUG": "0",
             "SECURE_COOKIES": "0",
             "PAGE_CACHE": "1",
+            "STATIC_ROOT": self.static_root,
         }
 
     def drop(self):
         import psycopg
 
+        shutil.rmtree(self.static_root, ignore_errors=True)
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 

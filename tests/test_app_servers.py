@@ -31,6 +31,7 @@ def servers():
             ["migrate", "--noinput"],
             ["load_catalogue", *fixtures],
             ["create_editor", "eva"],
+            ["collectstatic", "--noinput"],
             env={"EDITOR_PASSWORD": PASSWORD},
         )
         started = [AppServer(database.env), AppServer(database.env)]
