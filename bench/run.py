@@ -127,6 +127,10 @@ class Server:
                 "sync",
                 "--log-level",
                 "warning",
+                # Read gunicorn.conf.py as a deployment does, but never replace a worker during a
+                # run: its CPU time would leave the sum with it.
+                "--max-requests",
+                "0",
             ],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
@@ -334,7 +338,11 @@ def run_size(size, args, database_url, workdir):
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
         "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(workdir / "static"),
     }
+    if not (workdir / "static").exists():  # the files the pages link to, as a deployment collects them
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                       cwd=BASE_DIR, env={**os.environ, **env}, check=True)  # fmt: skip
     hello = Server("hello:application", env={"DJANGO_SETTINGS_MODULE": "hello"}, workers=args.workers,
                    chdir=BENCH_DIR)  # fmt: skip
     try:
