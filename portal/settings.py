@@ -85,7 +85,22 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 
+# The public pages in Jinja2 (portal/templating.py), found first; the admin in Django's templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "portal.templating.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+                "projects.context_processors.content_language",
+                "feedback.context_processors.feedback_block",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import ProjectFilterSet
@@ -19,6 +20,7 @@ from .models import (
     ProjectRelation,
 )
 from .search import MAX_TERMS
+from .templating import facet_options
 
 # The columns a project list shows; nothing else is fetched for a list row.
 LIST_COLUMNS = (
@@ -108,9 +110,19 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["facets"] = self.filterset.facets()
+        context["facet_options"] = facet_options
         context["active_filters"] = self.filterset.active_filters(context["facets"])
-        context["result_count"] = context["paginator"].count
-        context["max_search_terms"] = MAX_TERMS
+        count = context["result_count"] = context["paginator"].count
+        # The sentences with a number in them, in the plural form the number takes.
+        context["skip_to_results"] = ngettext(
+            "Skip to the result (%(counter)s project)", "Skip to the results (%(counter)s projects)", count
+        ) % {"counter": count}
+        context["results_heading"] = ngettext("%(counter)s project matches", "%(counter)s projects match", count) % {
+            "counter": count
+        }
+        context["search_cut_hint"] = ngettext(
+            "Only the first word was searched for.", "Only the first %(counter)s words were searched for.", MAX_TERMS
+        ) % {"counter": MAX_TERMS}
         return context
 
 

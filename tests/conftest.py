@@ -84,6 +84,29 @@ def plain_static_files(settings):
     settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_context_in_responses():
+    """The test client's response.context and .templates for the Jinja2 pages, as Django gives them for its own.
+
+    Django instruments its template language for the test client (setup_test_environment); the
+    Jinja2 backend sends the same signal here.
+    """
+    from django.template.backends import jinja2
+    from django.test.signals import template_rendered
+
+    original = jinja2.Template.render
+
+    def render(self, context=None, request=None):
+        context = {} if context is None else context
+        html = original(self, context, request)
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    jinja2.Template.render = render
+    yield
+    jinja2.Template.render = original
+
+
 @pytest.fixture(autouse=True)
 def rendered_pages(settings):
     """Each request renders its page, so that tests can read the context; test_pagecache.py turns the cache on."""

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.template import RequestContext, Template
+from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -66,7 +66,7 @@ def answered(client, **kwargs):
 
 def render_block(path, **context):
     request = RequestFactory().get(path)
-    return Template("{% load feedback_tags %}{% feedback_block %}").render(RequestContext(request, context))
+    return render_to_string("includes/feedback.html", context, request=request)
 
 
 def test_whole_flow_without_javascript(client, page_content):
@@ -344,7 +344,7 @@ def test_block_keeps_its_texts_under_the_catalogue_version(page_content, django_
     def render(path, **context):
         request = RequestFactory().get(path)
         request.catalogue_version = CatalogueVersion.objects.current()  # as the page has read it
-        return Template("{% load feedback_tags %}{% feedback_block %}").render(RequestContext(request, context))
+        return render_to_string("includes/feedback.html", context, request=request)
 
     with translation.override("sv"), django_assert_num_queries(2):  # the version, then the texts
         assert "Hjälpte sidan dig?" in render("/projekt/")

@@ -1,22 +1,18 @@
+"""The "Did you find the information on this page helpful?" block at the foot of each public page."""
+
 from urllib.parse import urlsplit
 
-from django import template
-
-from ..models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
-
-register = template.Library()
+from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
 
 
-@register.inclusion_tag("includes/feedback.html", takes_context=True)
-def feedback_block(context):
-    """The page's "Did you find the information on this page helpful?" block, in the state ?feedback= asks for.
+def feedback_block(request, *, page=None, hidden=False):
+    """The block's state as ?feedback= asks for it.
 
     No value: the question with yes and no. A valid token: the thanks for the answer and the comment
     form. "tack": the thanks for the comment. The texts come from the shared cache (under the
-    catalogue version), or from the PageContent row a view has put in the context as `page`.
+    catalogue version), or from the PageContent row a view has fetched as `page`.
     """
-    request = context.get("request")
-    if request is None or context.get("hide_feedback_block"):
+    if request is None or hidden:
         return {"show": False}
     state = request.GET.get("feedback", "")
     if state == THANKED:
@@ -31,6 +27,6 @@ def feedback_block(context):
         "token": state if step == "comment" else "",
         # The path, percent-encoded as in the address bar, without the query string.
         "page_path": urlsplit(request.get_full_path()).path,
-        "texts": FeedbackTexts.for_active_language(page_content=context.get("page"), request=request),
+        "texts": FeedbackTexts.for_active_language(page_content=page, request=request),
         "comment_max_length": COMMENT_MAX_LENGTH,
     }
