@@ -92,41 +92,39 @@ class Facet:
     is_content: bool = True
 
 
+def options_from_catalogue(name):
+    """The rows a catalogue facet offers and the field that is their value (countries are sorted by name later)."""
+    if name == "partner":
+        return Organisation.objects.only("name", "slug", "acronym"), "slug"
+    if name == "fund":
+        # Each fund followed by its parts, so that the options nest.
+        ordered = Fund.objects.only("name", "slug", "parent").order_by(
+            Lower(Coalesce("parent__name", "name")), F("parent").asc(nulls_first=True), Lower("name")
+        )
+        return ordered, "slug"
+    if name == "country":
+        return Country.objects.all(), "code"
+    return Framework.objects.only("name", "slug"), "slug"
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     """One filter per question the public asks: who took part, who paid, where, when, how."""
 
     FACETS = FACETS
     INTERFACE_FACETS = ("status", "cooperation_type")
+    CATALOGUE_FACETS = ("partner", "fund", "country", "framework")
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Project.Status.choices, distinct=False)
-    partner = django_filters.ModelMultipleChoiceFilter(
-        label=_("Partner organisation"),
-        queryset=Organisation.objects.only("name", "slug", "acronym"),
-        to_field_name="slug",
-        method="filter_partner",
-    )
-    fund = django_filters.ModelMultipleChoiceFilter(
-        label=_("Fund or funder"),
-        # Each fund followed by its parts, so that the options nest.
-        queryset=Fund.objects.only("name", "slug", "parent").order_by(
-            Lower(Coalesce("parent__name", "name")), F("parent").asc(nulls_first=True), Lower("name")
-        ),
-        to_field_name="slug",
-        method="filter_fund",
-    )
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", method="filter_country"
-    )
+    # The options of these four come from the catalogue (`options_from_catalogue`), once per version.
+    partner = django_filters.MultipleChoiceFilter(label=_("Partner organisation"), method="filter_partner")
+    fund = django_filters.MultipleChoiceFilter(label=_("Fund or funder"), method="filter_fund")
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), method="filter_country")
     cooperation_type = django_filters.MultipleChoiceFilter(
         label=_("Type of cooperation"), choices=Project.CooperationType.choices, distinct=False
     )
-    framework = django_filters.ModelMultipleChoiceFilter(
-        label=_("Framework or process"),
-        field_name="framework__slug",
-        queryset=Framework.objects.only("name", "slug"),
-        to_field_name="slug",
-        distinct=False,
+    framework = django_filters.MultipleChoiceFilter(
+        label=_("Framework or process"), field_name="framework__slug", distinct=False
     )
     sort = SortFilter(
         label=_("Sort by"),
@@ -155,11 +153,19 @@ class ProjectFilterSet(django_filters.FilterSet):
         self.form.errors  # noqa: B018 - validates the form, once
         return self.form.cleaned_data
 
+    @property
+    def form(self):
+        """The filter form, its catalogue options set from those kept for this catalogue version."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.CATALOGUE_FACETS:
+                form.fields[name].choices = [(value, label) for value, label, _part in self.choices(name)]
+        return self._form
+
     def filter_queryset(self, queryset):
         """`queryset` narrowed by every valid filter value asked for, in SQL."""
         values = self.cleaned_data
         for name, filter_ in self.filters.items():
-            # A model choice's value is the queryset its field validated with, already fetched.
             if values.get(name):
                 queryset = filter_.filter(queryset, values[name])
         return queryset.active_in(year_from=values.get("year_from"), year_to=values.get("year_to"))
@@ -171,21 +177,25 @@ class ProjectFilterSet(django_filters.FilterSet):
         if self.cleaned_data.get("partner_mode") == "all":
             for organisation in value:
                 queryset = queryset.filter(
-                    Exists(Participation.objects.filter(project=OuterRef("pk"), organisation=organisation))
+                    Exists(Participation.objects.filter(project=OuterRef("pk"), organisation__slug=organisation))
                 )
             return queryset
-        return queryset.filter(Exists(Participation.objects.filter(project=OuterRef("pk"), organisation__in=value)))
+        return queryset.filter(
+            Exists(Participation.objects.filter(project=OuterRef("pk"), organisation__slug__in=value))
+        )
 
     def filter_fund(self, queryset, name, value):
         """A fund counts with its parts: AMIF finds the projects of AMIF's special actions too."""
-        fundings = Funding.objects.filter(project=OuterRef("pk")).filter(Q(fund__in=value) | Q(fund__parent__in=value))
+        fundings = Funding.objects.filter(project=OuterRef("pk")).filter(
+            Q(fund__slug__in=value) | Q(fund__parent__slug__in=value)
+        )
         return queryset.filter(Exists(fundings))
 
     def filter_country(self, queryset, name, value):
         """A country in any role: partner, target, posting location, or named as a partner itself."""
         return queryset.filter(
-            Exists(ProjectCountry.objects.filter(project=OuterRef("pk"), country__in=value))
-            | Exists(Participation.objects.filter(project=OuterRef("pk"), country__in=value))
+            Exists(ProjectCountry.objects.filter(project=OuterRef("pk"), country__code__in=value))
+            | Exists(Participation.objects.filter(project=OuterRef("pk"), country__code__in=value))
         )
 
     # Facets
@@ -220,10 +230,17 @@ class ProjectFilterSet(django_filters.FilterSet):
         """
 
         def compute():
-            choices = []
-            for value, label in self.form.fields[name].choices:
-                instance = getattr(value, "instance", None)
-                choices.append((str(value), str(capfirst(label)), getattr(instance, "parent_id", None) is not None))
+            if name not in self.CATALOGUE_FACETS:
+                return [(str(value), str(capfirst(label)), False) for value, label in self.form.fields[name].choices]
+            queryset, value_field = options_from_catalogue(name)
+            choices = [
+                (
+                    str(getattr(item, value_field)),
+                    str(capfirst(str(item))),
+                    getattr(item, "parent_id", None) is not None,
+                )
+                for item in queryset
+            ]
             if name == "country":
                 choices.sort(key=lambda choice: choice[1])
             return choices
@@ -284,13 +301,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     def selection(self):
         """What the filters in use let through: the result, its facet counts and its pages."""
         values = self.cleaned_data
-        chosen = {}
-        for facet in self.FACETS:
-            field = self.form.fields[facet]
-            to_field = getattr(field, "to_field_name", None)
-            chosen[facet] = [str(getattr(item, to_field) if to_field else item) for item in values.get(facet) or []]
         return self.index.select(
-            chosen=chosen,
+            chosen={facet: list(values.get(facet) or []) for facet in self.FACETS},
             partner_mode=values.get("partner_mode") or "any",
             year_from=values.get("year_from"),
             year_to=values.get("year_to"),

@@ -14,6 +14,7 @@ from django.db import connections, models, transaction
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -34,6 +35,24 @@ def _slug_address_pattern(view_name, language, script_prefix):
 def slug_address(view_name, slug):
     """What reverse() gives for a page addressed by a slug, worked out once per language: lists write many."""
     return _slug_address_pattern(view_name, translation.get_language(), get_script_prefix()).replace(SLUG, slug)
+
+
+@functools.cache
+def _choice_labels(field):
+    return dict(field.flatchoices)
+
+
+class ChoiceLabels:
+    """get_FOO_display() from a table of the field's labels made once, not on every call.
+
+    Django's own builds a dict of every choice each time, translating each label on the way;
+    a list page asks for dozens of labels. The labels stay lazy: each is translated into the
+    language active when it is shown.
+    """
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
 
 
 class NaturalKeyManager(models.Manager):
@@ -106,7 +125,7 @@ class Framework(models.Model):
         return (self.slug,)
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     """An agency, ministry, EU body, UN agency or international organisation."""
 
     class Kind(models.TextChoices):
@@ -184,7 +203,7 @@ class Organisation(models.Model):
         return moved, merged
 
 
-class Fund(models.Model):
+class Fund(ChoiceLabels, models.Model):
     """Who paid: an EU fund, a Swedish funder, or "the EU" where no fund is named."""
 
     class Kind(models.TextChoices):
@@ -258,7 +277,7 @@ class ProjectRelationManager(models.Manager):
         return rows.get(related_project__isnull=True, external_name=external_name)
 
 
-class Participation(models.Model):
+class Participation(ChoiceLabels, models.Model):
     """An organisation, or a country named as a partner, taking part in a project in some role.
 
     The source sometimes names a partner only by its country ("partnerländerna
@@ -406,7 +425,7 @@ class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
         return super().get_queryset().defer("search_document")
 
 
-class Project(models.Model):
+class Project(ChoiceLabels, models.Model):
     """One international project, as the source page describes it."""
 
     class Status(models.TextChoices):
@@ -679,7 +698,7 @@ class Project(models.Model):
         )
 
 
-class ProjectCountry(models.Model):
+class ProjectCountry(ChoiceLabels, models.Model):
     """A country and what it was to the project: partner, target, posting location..."""
 
     class Role(models.TextChoices):
@@ -723,7 +742,7 @@ class ProjectCountry(models.Model):
     natural_key.dependencies = ["projects.project", "projects.country"]
 
 
-class Funding(models.Model):
+class Funding(ChoiceLabels, models.Model):
     """A fund's part in paying for a project."""
 
     class Share(models.TextChoices):
@@ -761,7 +780,7 @@ class Funding(models.Model):
     natural_key.dependencies = ["projects.project", "projects.fund"]
 
 
-class ProjectRelation(models.Model):
+class ProjectRelation(ChoiceLabels, models.Model):
     """How one project stands to another: PP7 continues PP4, ERIN will be integrated into ERRIN.
 
     The other side is a project in the catalogue where there is one, otherwise
@@ -856,7 +875,7 @@ class ProjectRelation(models.Model):
         return self.INVERSE_LABELS[self.kind]
 
 
-class Document(models.Model):
+class Document(ChoiceLabels, models.Model):
     """A document or a link about a project.
 
     Where the source names a document without giving its address, the title is

@@ -212,6 +212,19 @@ def test_start_page_links_to_the_list_when_the_catalogue_outgrows_it(client):
     assert f"{reverse('projects:list')}?status=ongoing" in response.text
 
 
+def test_filter_values_are_checked_against_the_kept_options(client, django_assert_num_queries):
+    """Once a worker keeps the catalogue's options, a list asks the database for the version and its rows alone:
+    known values filter, unknown ones are reported, and no query looks either up."""
+    make_catalogue(20)
+    url = reverse("projects:list")
+    client.get(url, {"country": "TR"})
+    with django_assert_num_queries(2):  # the catalogue version, then the page's rows
+        response = client.get(url, {"country": ["TR", "QQ"], "fund": "amif-x", "partner": "nope", "framework": "x"})
+    assert response.context["result_count"] == 20
+    assert set(response.context["filter"].form.errors) == {"country", "partner", "framework"}
+    assert "QQ" in response.text and "nope" in response.text
+
+
 def test_facet_counts_are_cached_until_the_catalogue_changes(client, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
