@@ -383,6 +383,10 @@ class Participation(ChoiceLabels, models.Model):
         return self.designation or str(self.country)
 
 
+# What a relation shows on a project's page, besides the other project's name and address.
+RELATION_COLUMNS = ("kind", "note", "external_name", "project", "related_project")
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -410,6 +414,27 @@ class ProjectQuerySet(models.QuerySet):
     def needing_review(self, today):
         return self.filter(
             Q(pk__in=self.ongoing_past_end(today).values("pk")) | Q(pk__in=self.review_overdue(today).values("pk"))
+        )
+
+    def for_page(self):
+        """With everything a project's page shows: participants, funds, countries, relations both ways, documents."""
+        return self.select_related("framework").prefetch_related(
+            models.Prefetch("participations", queryset=Participation.objects.select_related("organisation", "country")),
+            models.Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
+            models.Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
+            models.Prefetch(
+                "relations",
+                queryset=ProjectRelation.objects.select_related("related_project")
+                .filter(Q(related_project__isnull=True) | Q(related_project__is_published=True))
+                .only(*RELATION_COLUMNS, "related_project__name", "related_project__slug"),
+            ),
+            models.Prefetch(
+                "inverse_relations",
+                queryset=ProjectRelation.objects.select_related("project")
+                .filter(project__is_published=True)
+                .only(*RELATION_COLUMNS, "project__name", "project__slug"),
+            ),
+            "documents",
         )
 
     def ongoing(self):
@@ -548,8 +573,12 @@ class Project(ChoiceLabels, models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("last updated"), auto_now=True)
 
+    # The catalogue version of the last change that shows on this project's page: a snapshot of
+    # the page taken before it is not read (projects/snapshots.py).
+    page_version = models.PositiveBigIntegerField(default=0, editable=False)
+
     objects = ProjectManager()
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    history = HistoricalRecords(excluded_fields=["search_document", "page_version"])
 
     class Meta:
         ordering = ["name"]
@@ -1008,6 +1037,9 @@ class LoadedRecord(models.Model):
         return f"{self.model} {self.natural_key}"
 
 
+EVERY_PAGE = "every page"
+
+
 class CatalogueVersionQuerySet(models.QuerySet):
     def current(self):
         """The version the catalogue's content is at now, as a key for what is computed from it.
@@ -1034,9 +1066,26 @@ class CatalogueVersionQuerySet(models.QuerySet):
             request.catalogue_version = self.current()
         return request.catalogue_version
 
-    def bump(self):
-        """Move the number on; inside a transaction, the change commits with it."""
-        self.filter(pk=CatalogueVersion.ROW).update(number=models.F("number") + 1, changed=timezone.now())
+    def number_for_request(self, request):
+        """The version number the request reads the catalogue at."""
+        return int(self.for_request(request).split("-", 1)[0])
+
+    def bump(self, pages=EVERY_PAGE):
+        """Move the number on; inside a transaction, the change commits with it.
+
+        `pages`: a condition on Project that selects the projects whose pages show the change,
+        which are marked with the new number (Project.page_version); None when no project's
+        page shows it; by default (a load, a bulk change) every project's page.
+        """
+        changes = {"number": models.F("number") + 1, "changed": timezone.now()}
+        if pages is EVERY_PAGE:
+            changes["snapshots_from"] = models.F("number") + 1
+        with transaction.atomic(using=self.db, savepoint=False):
+            self.filter(pk=CatalogueVersion.ROW).update(**changes)
+            if pages is not None and pages is not EVERY_PAGE:
+                number = models.Subquery(self.filter(pk=CatalogueVersion.ROW).values("number"))
+                shown = Project.objects.filter(pages).values("pk")
+                Project.objects.filter(pk__in=shown).update(page_version=number)
 
 
 class CatalogueVersion(models.Model):
@@ -1053,6 +1102,8 @@ class CatalogueVersion(models.Model):
 
     number = models.PositiveBigIntegerField(default=1)
     changed = models.DateTimeField(auto_now=True)
+    # The number of the last change that may show on every project's page (a load, a bulk change).
+    snapshots_from = models.PositiveBigIntegerField(default=0)
 
     objects = CatalogueVersionQuerySet.as_manager()
 
@@ -1063,3 +1114,20 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class ProjectSnapshot(models.Model):
+    """A project's page as its view read it from the database, kept to be read back in one query (snapshots.py)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # The catalogue version number it was read at, and the layout of `data`.
+    taken_at = models.PositiveBigIntegerField()
+    format = models.CharField(max_length=40)
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("snapshot of a project page")
+        verbose_name_plural = _("snapshots of project pages")
+
+    def __str__(self):
+        return f"{self.project_id} @ {self.taken_at}"

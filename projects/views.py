@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import snapshots
 from .filters import ProjectFilterSet
 from .models import (
+    CatalogueVersion,
     Fund,
     Funding,
     Organisation,
     PageContent,
     Participation,
     Project,
-    ProjectCountry,
-    ProjectRelation,
 )
 from .search import MAX_TERMS
 from .templating import facet_options
@@ -39,10 +39,6 @@ LIST_COLUMNS = (
     "updated",
     "latest_end",
 )
-
-
-# What a relation shows on the detail page, besides the other project's name and address.
-RELATION_COLUMNS = ("kind", "note", "external_name", "project", "related_project")
 
 
 class HomeView(TemplateView):
@@ -142,34 +138,18 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        # Editors preview unpublished projects from the admin; the public gets a 404.
-        visible = (
-            Project.objects.all()
-            if self.request.user.has_perm("projects.view_project")
-            else Project.objects.published()
-        )
-        projects = visible.select_related("framework").prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("organisation", "country"),
-            ),
-            Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
-            Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
-            Prefetch(
-                "relations",
-                queryset=ProjectRelation.objects.select_related("related_project")
-                .filter(Q(related_project__isnull=True) | Q(related_project__is_published=True))
-                .only(*RELATION_COLUMNS, "related_project__name", "related_project__slug"),
-            ),
-            Prefetch(
-                "inverse_relations",
-                queryset=ProjectRelation.objects.select_related("project")
-                .filter(project__is_published=True)
-                .only(*RELATION_COLUMNS, "project__name", "project__slug"),
-            ),
-            "documents",
-        )
-        return get_object_or_404(projects, slug=self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        # Editors preview unpublished projects from the admin, as they are now; the public gets a 404.
+        if self.request.user.has_perm("projects.view_project"):
+            return get_object_or_404(Project.objects.for_page(), slug=slug)
+        # The public reads the page's snapshot, or the database and then keeps a snapshot, under the
+        # version number read before the data (snapshots.py).
+        taken_at = CatalogueVersion.objects.number_for_request(self.request)
+        project = snapshots.read(slug)
+        if project is None:
+            project = get_object_or_404(Project.objects.published().for_page(), slug=slug)
+            snapshots.keep([project], taken_at)
+        return project
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

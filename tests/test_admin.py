@@ -176,12 +176,13 @@ def test_a_save_reads_the_project_once_and_writes_it_with_one_conditional_update
     """The version check is the save's own UPDATE ... WHERE version = <the version opened>: no re-reads.
 
     An editor's save of a project with its (empty) inlines: session, user, permissions, the project,
-    the claim of the next version, the row, its history, the admin log, and the savepoint around them.
+    the claim of the next version, the row, its history, the admin log, the catalogue version and the
+    mark on the pages that show the project, and the savepoint around them.
     """
     project = make_project()
     data = admin_form_data(editor.get(change_url(project)))
     data["summary"] = "Ny sammanfattning."
-    with django_assert_max_num_queries(12) as queries:
+    with django_assert_max_num_queries(13) as queries:
         assert editor.post(change_url(project), data).status_code == 302
     statements = [query["sql"] for query in queries.captured_queries]
     project_reads = [sql for sql in statements if sql.startswith("SELECT") and 'FROM "projects_project"' in sql]
