@@ -201,7 +201,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     # Facets
 
     def facets(self):
-        """The checkbox groups of the form: each option of each facet field, with its count and whether it is chosen."""
+        """The checkbox groups of the form: the options of each facet field that give projects or are chosen,
+        each with its count and whether it is chosen."""
         counts = self.selection.facet_counts
         facets = []
         for name in self.FACETS:
@@ -213,11 +214,11 @@ class ProjectFilterSet(django_filters.FilterSet):
                 errors=bound_field.errors,
                 is_content=name not in self.INTERFACE_FACETS,
             )
+            # An option that would give no projects is left out, unless it is chosen.
             facet.options = [
-                FacetOption(
-                    value=value, label=label, count=counts[name].get(value, 0), chosen=value in chosen, is_part=part
-                )
+                FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part)
                 for value, label, part in self.choices(name)
+                if (count := counts[name].get(value, 0)) or value in chosen
             ]
             facets.append(facet)
         return facets

@@ -146,12 +146,17 @@ def test_country_facet_counts_partner_countries_once(catalogue):
     assert counts["BE"] == 2 and counts["TR"] == 4 and counts["XK"] == 1
 
 
-def test_options_without_projects_stay_visible_with_zero(client, catalogue):
+def test_options_without_projects_are_left_out_unless_chosen(client, catalogue):
     response = client.get(reverse("projects:list"), {"status": "ongoing"})
     partner_facet = next(facet for facet in response.context["facets"] if facet.name == "partner")
+    assert "icmpd" not in {option.value for option in partner_facet.options}
+    assert all(option.count for option in partner_facet.options)
+    assert 'value="icmpd"' not in response.text
+    chosen = client.get(reverse("projects:list"), {"status": "ongoing", "partner": "icmpd"})
+    partner_facet = next(facet for facet in chosen.context["facets"] if facet.name == "partner")
     icmpd = next(option for option in partner_facet.options if option.value == "icmpd")
-    assert icmpd.count == 0
-    assert 'value="icmpd"' in response.text
+    assert (icmpd.count, icmpd.chosen) == (0, True)
+    assert 'value="icmpd" id="partner-' in chosen.text
 
 
 def test_sort_by_start_puts_unknown_starts_last(client, catalogue):
