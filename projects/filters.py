@@ -34,6 +34,23 @@ from .models import (
 )
 from .search import search_projects, search_terms
 
+# The most values of one facet a list is filtered by: each chosen value is a link on the page,
+# and more than a person picks would only make the page cost more.
+MAX_CHOSEN = 20
+
+
+class FacetChoiceField(django_filters.fields.MultipleChoiceField):
+    """A facet's field: a value is looked up among the options in one step, not compared with each in turn."""
+
+    def valid_value(self, value):
+        if getattr(self, "_valid", None) is None or self._valid[0] is not self.choices:
+            self._valid = (self.choices, {str(key) for key, _label in self.choices})
+        return str(value) in self._valid[1]
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    field_class = FacetChoiceField
+
 
 class SortFilter(django_filters.OrderingFilter):
     """Sorting where unknown dates go last in either direction, and ties are broken by name."""
@@ -90,6 +107,8 @@ class Facet:
     options: list = field(default_factory=list)
     # Names from the catalogue are in Swedish whatever the page's language; status and type are interface words.
     is_content: bool = True
+    # More than MAX_CHOSEN values were asked for: the first of them were used.
+    was_cut: bool = False
 
 
 def options_from_catalogue(name):
@@ -117,15 +136,13 @@ class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Project.Status.choices, distinct=False)
     # The options of these four come from the catalogue (`options_from_catalogue`), once per version.
-    partner = django_filters.MultipleChoiceFilter(label=_("Partner organisation"), method="filter_partner")
-    fund = django_filters.MultipleChoiceFilter(label=_("Fund or funder"), method="filter_fund")
-    country = django_filters.MultipleChoiceFilter(label=_("Country"), method="filter_country")
+    partner = FacetFilter(label=_("Partner organisation"), method="filter_partner")
+    fund = FacetFilter(label=_("Fund or funder"), method="filter_fund")
+    country = FacetFilter(label=_("Country"), method="filter_country")
     cooperation_type = django_filters.MultipleChoiceFilter(
         label=_("Type of cooperation"), choices=Project.CooperationType.choices, distinct=False
     )
-    framework = django_filters.MultipleChoiceFilter(
-        label=_("Framework or process"), field_name="framework__slug", distinct=False
-    )
+    framework = FacetFilter(label=_("Framework or process"), field_name="framework__slug", distinct=False)
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"), ("updated", "updated")),
@@ -139,10 +156,19 @@ class ProjectFilterSet(django_filters.FilterSet):
         form = ProjectFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
-        # "Any of" the chosen partners unless asked otherwise, so that the form shows it chosen.
-        if data is not None and not data.get("partner_mode"):
+        # The facets whose values were cut to the first MAX_CHOSEN (a value asked for twice counts once).
+        self.cut_facets = set()
+        if data is not None:
             data = data.copy()
-            data["partner_mode"] = "any"
+            for name in self.FACETS:
+                values = list(dict.fromkeys(data.getlist(name)))
+                if len(values) > MAX_CHOSEN:
+                    self.cut_facets.add(name)
+                if name in data:
+                    data.setlist(name, values[:MAX_CHOSEN])
+            # "Any of" the chosen partners unless asked otherwise, so that the form shows it chosen.
+            if not data.get("partner_mode"):
+                data["partner_mode"] = "any"
         super().__init__(data, *args, **kwargs)
 
     @property
@@ -213,6 +239,7 @@ class ProjectFilterSet(django_filters.FilterSet):
                 legend=bound_field.label,
                 errors=bound_field.errors,
                 is_content=name not in self.INTERFACE_FACETS,
+                was_cut=name in self.cut_facets,
             )
             # An option that would give no projects is left out, unless it is chosen.
             facet.options = [

@@ -18,7 +18,7 @@ in that order is a slice of the result's bitmap.
 
 import time
 from array import array
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +33,7 @@ from .search import matching_project_ids
 INDEX_SECONDS = 60 * 60
 BUILD_WAIT_SECONDS = 20
 SEARCH_SECONDS = 60 * 60
+TERMS_KEPT = 500
 BLOCK = 1024
 FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
 # The sort orders other than the default, by the field they sort on: unknown values last either way.
@@ -102,6 +103,7 @@ class CatalogueIndex:
         self.orders = orders
         self.everything = BitMap(range(len(ids)))
         self.memo = {}
+        self.terms = OrderedDict()  # the projects of the search terms asked for last, in this worker
 
     def remember(self, key, compute):
         """What `compute()` gives for this catalogue version, worked out once per worker."""
@@ -111,7 +113,7 @@ class CatalogueIndex:
 
     def __getstate__(self):
         # What a worker has worked out for itself stays with it.
-        return {**self.__dict__, "memo": {}}
+        return {**self.__dict__, "memo": {}, "terms": OrderedDict()}
 
     @cached_property
     def rank_of(self):
@@ -194,13 +196,22 @@ class CatalogueIndex:
         return active
 
     def matching(self, term):
-        """Projects whose text, partners or funds match one search term (see projects/search.py)."""
+        """Projects whose text, partners or funds match one search term (see projects/search.py).
+
+        Kept in the shared cache for every worker, and the last TERMS_KEPT of them in this one too.
+        """
+        if term in self.terms:
+            self.terms.move_to_end(term)
+            return self.terms[term]
         key = f"search:{self.version}:{term}"
         ranks = cache.read(key)
         if ranks is None:
             rank_of = self.rank_of
             ranks = BitMap(rank_of[pk] for pk in matching_project_ids(term) if pk in rank_of)
             cache.keep(key, ranks, SEARCH_SECONDS)
+        self.terms[term] = ranks
+        if len(self.terms) > TERMS_KEPT:
+            self.terms.popitem(last=False)
         return ranks
 
     def select(self, *, chosen, partner_mode="any", year_from=None, year_to=None, terms=()):

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import snapshots
-from .filters import ProjectFilterSet
+from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
     CatalogueVersion,
     Fund,
@@ -119,6 +119,9 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context["search_cut_hint"] = ngettext(
             "Only the first word was searched for.", "Only the first %(counter)s words were searched for.", MAX_TERMS
         ) % {"counter": MAX_TERMS}
+        context["facet_cut_hint"] = ngettext(
+            "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
+        ) % {"counter": MAX_CHOSEN}
         return context
 
 

@@ -121,3 +121,23 @@ def test_feedback_survives_hostile_posts(client, catalogue, data):
         assert response.headers["Location"].startswith("/")
         assert not response.headers["Location"].startswith("//")
     assert Project.objects.count() == 15
+
+
+def test_many_values_of_one_facet_are_cut_to_the_first_and_it_says_so(client):
+    """50 different partners (and the same one again and again) cost no more than the first 20 would."""
+    from projects.filters import MAX_CHOSEN
+
+    from .factories import make_organisation, make_project
+
+    organisations = [make_organisation() for _ in range(30)]
+    for organisation in organisations:
+        make_project(partners=[organisation])
+    asked = [organisation.slug for organisation in organisations] + ["nope"] * 20
+    response = client.get(reverse("projects:list"), {"partner": asked + asked})
+    assert response.status_code == 200
+    assert response.context["result_count"] == MAX_CHOSEN
+    assert len(response.context["active_filters"]) == MAX_CHOSEN
+    assert f"Bara de första {MAX_CHOSEN} valen användes." in response.text
+    one = client.get(reverse("projects:list"), {"partner": [organisations[0].slug] * 50})
+    assert len(one.context["active_filters"]) == 1 and one.context["result_count"] == 1
+    assert "valen användes" not in one.text

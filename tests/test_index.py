@@ -123,3 +123,26 @@ def test_the_index_gives_what_plain_sql_gives_on_random_filters():
         results["empty" if not expected_pks else "some"] += 1
     # The combinations found projects and found none, both.
     assert results["some"] > 100 and results["empty"] > 5
+
+
+@pytest.mark.django_db
+def test_a_worker_keeps_the_projects_of_the_last_search_terms(django_assert_num_queries, monkeypatch):
+    """A term asked again reads neither the database nor the shared cache; the worker keeps a bounded number."""
+    from django.core.cache import cache
+
+    from projects import index as catalogue_index
+    from projects.models import CatalogueVersion
+
+    from .factories import make_project
+
+    monkeypatch.setattr(catalogue_index, "TERMS_KEPT", 10)
+    make_project(summary="Asylsystem och mottagande.")
+    index = catalogue_index.current_index(CatalogueVersion.objects.current())
+    first = index.matching("asyl")
+    assert len(first) == 1
+    cache.clear()
+    with django_assert_num_queries(0):
+        assert index.matching("asyl") == first
+    for number in range(catalogue_index.TERMS_KEPT + 5):
+        index.matching(f"ord{number}")
+    assert len(index.terms) == catalogue_index.TERMS_KEPT and "asyl" not in index.terms
