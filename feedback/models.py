@@ -128,7 +128,7 @@ class FeedbackTexts:
                 texts = {field: getattr(page_content, field) for field in cls.PAGE_CONTENT_FIELDS}
             elif request is not None:
                 key = f"feedback-texts:{CatalogueVersion.objects.for_request(request)}"
-                texts = cache.read_or_compute(key, cls.stored_texts, FEEDBACK_TEXTS_SECONDS)
+                texts = cache.read_or_compute_kept_here(key, cls.stored_texts, FEEDBACK_TEXTS_SECONDS)
             else:
                 texts = cls.stored_texts()
         return cls(

@@ -5,6 +5,7 @@ nothing and a write keeps nothing, and the page is served all the same.
 """
 
 import logging
+from collections import OrderedDict
 
 from django.core.cache import cache
 
@@ -34,6 +35,28 @@ def read_or_compute(key, compute, timeout):
         value = compute()
         keep(key, value, timeout)
     return value
+
+
+# Values that never change under their key, kept in this process as well: the last LOCAL_KEPT of them.
+_local = OrderedDict()
+LOCAL_KEPT = 64
+
+
+def read_or_compute_kept_here(key, compute, timeout):
+    """read_or_compute() for a value that never changes under its key (a key that holds the
+    catalogue version): this process keeps it too, and asks the shared cache only once."""
+    if key in _local:
+        _local.move_to_end(key)
+        return _local[key]
+    value = _local[key] = read_or_compute(key, compute, timeout)
+    if len(_local) > LOCAL_KEPT:
+        _local.popitem(last=False)
+    return value
+
+
+def forget_kept_here():
+    """Empty what this process keeps (tests start each from nothing, as a new worker does)."""
+    _local.clear()
 
 
 def claim(key, timeout):

@@ -1040,6 +1040,12 @@ class LoadedRecord(models.Model):
 EVERY_PAGE = "every page"
 
 
+def version_key(number, changed):
+    """The catalogue version as a cache key: the number with the moment it moved, as digits alone
+    (a key must not hold spaces; SQLite gives the moment as text)."""
+    return f"{number}-{''.join(character for character in str(changed) if character.isdigit())}"
+
+
 class CatalogueVersionQuerySet(models.QuerySet):
     def current(self):
         """The version the catalogue's content is at now, as a key for what is computed from it.
@@ -1056,19 +1062,13 @@ class CatalogueVersionQuerySet(models.QuerySet):
         if row is None:  # the row is gone with the rest of an emptied database: start again
             version = self.get_or_create(pk=CatalogueVersion.ROW)[0]
             row = version.number, version.changed
-        number, changed = row
-        # The moment as digits alone: a key must not hold spaces (SQLite gives it as text).
-        return f"{number}-{''.join(character for character in str(changed) if character.isdigit())}"
+        return version_key(*row)
 
     def for_request(self, request):
         """The version one request reads the catalogue at: read once, and the same for all of the request."""
         if not hasattr(request, "catalogue_version"):
             request.catalogue_version = self.current()
         return request.catalogue_version
-
-    def number_for_request(self, request):
-        """The version number the request reads the catalogue at."""
-        return int(self.for_request(request).split("-", 1)[0])
 
     def bump(self, pages=EVERY_PAGE):
         """Move the number on; inside a transaction, the change commits with it.

@@ -14,9 +14,10 @@ import pickle
 import zlib
 
 import django
-from django.db.models import F, OuterRef, Subquery
+from django.db import connections
+from django.db.models import OuterRef, Subquery
 
-from .models import CatalogueVersion, Project, ProjectSnapshot
+from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
 
 # A snapshot written by another Django, or in another layout, is not read.
 FORMAT = f"django-{django.__version__}/1"
@@ -24,16 +25,29 @@ BATCH = 500
 
 
 def read(slug):
-    """The published project at `slug` from its snapshot, or None when there is none that is up to date."""
-    snapshots_from = CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW).values("snapshots_from")
-    data = (
-        ProjectSnapshot.objects.filter(project__slug=slug, project__is_published=True, format=FORMAT)
-        .filter(taken_at__gte=F("project__page_version"))
-        .filter(taken_at__gte=Subquery(snapshots_from))
-        .values_list("data", flat=True)
-        .first()
+    """The published project at `slug` from an up-to-date snapshot (or None), and the catalogue version.
+
+    One query, read before anything else of the page: without a snapshot, the project is read
+    from the database after it, and its snapshot is taken at that version's number.
+    """
+    connection = connections[ProjectSnapshot.objects.db]
+    name = connection.ops.quote_name
+    snapshot, project, version = (name(model._meta.db_table) for model in (ProjectSnapshot, Project, CatalogueVersion))
+    # Asked in plain SQL, as CatalogueVersion.current() is: the ORM would cost more than the answer.
+    sql = (
+        f"SELECT v.number, v.changed, s.data FROM {version} v LEFT JOIN ({project} p JOIN {snapshot} s"
+        " ON s.project_id = p.id AND s.format = %s AND s.taken_at >= p.page_version)"
+        " ON p.slug = %s AND p.is_published AND s.taken_at >= v.snapshots_from"
+        " WHERE v.id = %s"
     )
-    return None if data is None else pickle.loads(zlib.decompress(data))  # noqa: S301 - written by keep() alone
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [FORMAT, slug, CatalogueVersion.ROW])
+        row = cursor.fetchone()
+    if row is None:  # no version row yet (an emptied database): nothing is up to date
+        return None, CatalogueVersion.objects.current()
+    number, changed, data = row
+    found = None if data is None else pickle.loads(zlib.decompress(data))  # noqa: S301 - written by keep() alone
+    return found, version_key(number, changed)
 
 
 def keep(projects, taken_at):
@@ -47,13 +61,18 @@ def keep(projects, taken_at):
     )
 
 
+def version_number(key):
+    """The number of a catalogue version key (CatalogueVersion.objects.current())."""
+    return int(key.split("-", 1)[0])
+
+
 def snapshot_data(project):
     return zlib.compress(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 def take_all(*, batch=BATCH):
     """Snapshots of every published project whose snapshot is missing or out of date; returns how many were taken."""
-    taken_at = int(CatalogueVersion.objects.current().split("-", 1)[0])  # before the data is read
+    taken_at = version_number(CatalogueVersion.objects.current())  # before the data is read
     snapshots_from = CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW).values("snapshots_from")
     up_to_date = ProjectSnapshot.objects.filter(
         project=OuterRef("pk"), format=FORMAT, taken_at__gte=OuterRef("page_version")

@@ -11,7 +11,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import snapshots
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
-    CatalogueVersion,
     Fund,
     Funding,
     Organisation,
@@ -146,12 +145,13 @@ class ProjectDetailView(BreadcrumbMixin, DetailView):
         if self.request.user.has_perm("projects.view_project"):
             return get_object_or_404(Project.objects.for_page(), slug=slug)
         # The public reads the page's snapshot, or the database and then keeps a snapshot, under the
-        # version number read before the data (snapshots.py).
-        taken_at = CatalogueVersion.objects.number_for_request(self.request)
-        project = snapshots.read(slug)
+        # catalogue version read before the data (snapshots.py).
+        project, version = snapshots.read(slug)
+        if not hasattr(self.request, "catalogue_version"):
+            self.request.catalogue_version = version  # what the rest of the page reads under
         if project is None:
             project = get_object_or_404(Project.objects.published().for_page(), slug=slug)
-            snapshots.keep([project], taken_at)
+            snapshots.keep([project], snapshots.version_number(version))
         return project
 
     def get_context_data(self, **kwargs):

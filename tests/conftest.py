@@ -125,9 +125,13 @@ def swedish_by_default():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters from one test must not reach the next."""
+    """Rate-limit counters and kept texts from one test must not reach the next."""
     from django.core.cache import cache
 
+    from portal.cache import forget_kept_here
+
     cache.clear()
+    forget_kept_here()
     yield
     cache.clear()
+    forget_kept_here()

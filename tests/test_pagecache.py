@@ -119,3 +119,25 @@ def test_the_anonymous_user_is_the_only_one_served_from_the_cache():
     request.user = AnonymousUser()
     request._messages = []
     assert not is_for_everyone(request)
+
+
+def test_a_value_kept_here_is_asked_of_the_shared_cache_once_and_the_process_keeps_a_bounded_number():
+    from django.core.cache import cache as shared
+
+    from portal.cache import LOCAL_KEPT, read_or_compute_kept_here
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return "texts"
+
+    assert read_or_compute_kept_here("texts:1", compute, 60) == "texts"
+    shared.clear()  # gone from the shared cache: the process still has it
+    assert read_or_compute_kept_here("texts:1", compute, 60) == "texts"
+    assert len(computed) == 1
+    for number in range(LOCAL_KEPT):
+        read_or_compute_kept_here(f"other:{number}", compute, 60)
+    shared.clear()
+    read_or_compute_kept_here("texts:1", compute, 60)  # pushed out by the newer ones: computed again
+    assert len(computed) == 2 + LOCAL_KEPT
