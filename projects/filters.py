@@ -34,6 +34,9 @@ from .models import (
 )
 from .search import search_projects, search_terms
 
+# A facet with more options than this shows the ones that give the most projects, and links to the rest.
+SHOWN_OPTIONS = 10
+
 # The most values of one facet a list is filtered by: each chosen value is a link on the page,
 # and more than a person picks would only make the page cost more.
 MAX_CHOSEN = 20
@@ -109,6 +112,10 @@ class Facet:
     is_content: bool = True
     # More than MAX_CHOSEN values were asked for: the first of them were used.
     was_cut: bool = False
+    # How many more options there are than are shown, and the address of the list that shows them all.
+    more: int = 0
+    more_url: str = ""
+    more_text: str = ""
 
 
 def options_from_catalogue(name):
@@ -242,13 +249,37 @@ class ProjectFilterSet(django_filters.FilterSet):
                 was_cut=name in self.cut_facets,
             )
             # An option that would give no projects is left out, unless it is chosen.
-            facet.options = [
+            options = [
                 FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part)
                 for value, label, part in self.choices(name)
                 if (count := counts[name].get(value, 0)) or value in chosen
             ]
+            facet.options = self.shown_options(name, options)
+            facet.more = len(options) - len(facet.options)
+            if facet.more:
+                facet.more_url = self.url_with_shown(name)
+                legend = str(facet.legend)
+                facet.more_text = _("Show all options for %(legend)s (%(count)s more)") % {
+                    "legend": legend[:1].lower() + legend[1:],
+                    "count": facet.more,
+                }
             facets.append(facet)
         return facets
+
+    def shown_options(self, name, options):
+        """A long list shows the chosen options and the SHOWN_OPTIONS that give the most projects, in its
+        own order; all of them when the visitor asked to see them all (?visa=<facet>)."""
+        if len(options) <= SHOWN_OPTIONS or self.request is None or name in self.request.GET.getlist("visa"):
+            return options
+        largest = sorted(options, key=lambda option: option.count, reverse=True)[:SHOWN_OPTIONS]
+        shown = {id(option) for option in largest}
+        return [option for option in options if option.chosen or id(option) in shown]
+
+    def url_with_shown(self, name):
+        """This list with every option of one facet shown, back at that facet."""
+        params = self.request.GET.copy()
+        params.setlist("visa", [*params.getlist("visa"), name])
+        return f"{self.request.path}?{params.urlencode()}#{name}-group"
 
     def choices(self, name):
         """(value, label, is a part) of each choice of a facet field, in the order shown.

@@ -173,3 +173,27 @@ def test_a_search_of_too_many_words_is_cut_and_says_so(client, catalogue):
     response = client.get(reverse("projects:list"), {"q": words})
     assert "Bara de första 8 orden söktes." in response.text
     assert "söktes" not in client.get(reverse("projects:list"), {"q": "österrike kosovo"}).text
+
+
+def test_a_long_facet_shows_the_options_with_most_projects_and_links_to_all(client):
+    """Thirty partners: the ten with the most projects (and any chosen one) are shown, the link shows all."""
+    from projects.filters import SHOWN_OPTIONS
+
+    from .factories import make_organisation, make_project
+
+    organisations = [make_organisation(name=f"Partner {number:02d}") for number in range(30)]
+    for number, organisation in enumerate(organisations):
+        for _ in range(1 + number // 10):  # the last ten take part in three projects each
+            make_project(partners=[organisation])
+    url = reverse("projects:list")
+    response = client.get(url, {"partner": organisations[0].slug})
+    facet = next(facet for facet in response.context["facets"] if facet.name == "partner")
+    shown = [option.label for option in facet.options]
+    assert shown == ["Partner 00", *[f"Partner {number}" for number in range(20, 30)]]
+    assert facet.more == 30 - SHOWN_OPTIONS - 1
+    assert "Visa alla alternativ för partnerorganisation (19 till)" in response.text
+    everything = client.get(facet.more_url.split("#")[0])
+    facet = next(facet for facet in everything.context["facets"] if facet.name == "partner")
+    assert len(facet.options) == 30 and facet.more == 0
+    assert '<input type="hidden" name="visa" value="partner">' in everything.text  # stays open when sent
+    assert everything.context["result_count"] == response.context["result_count"] == 1
