@@ -10,18 +10,34 @@ taken at or after both, so one read before a change is never shown after it, eve
 written after the change commits.
 """
 
+import hashlib
+import logging
 import pickle
 import zlib
 
 import django
+from django.apps import apps
 from django.db import connections
 from django.db.models import OuterRef, Subquery
 
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
 
-# A snapshot written by another Django, or in another layout, is not read.
-FORMAT = f"django-{django.__version__}/1"
+logger = logging.getLogger(__name__)
 BATCH = 500
+
+
+def _format():
+    """Django's version and the fields of the models a snapshot holds: a snapshot written by another
+    Django, or before a model gained or lost a field, is not read (and is taken again)."""
+    fields = sorted(
+        f"{model._meta.label}.{field.attname}"
+        for model in apps.get_app_config("projects").get_models()
+        for field in model._meta.concrete_fields
+    )
+    return f"django-{django.__version__}/{hashlib.sha256(' '.join(fields).encode()).hexdigest()[:16]}"
+
+
+FORMAT = _format()
 
 
 def read(slug):
@@ -46,8 +62,16 @@ def read(slug):
     if row is None:  # no version row yet (an emptied database): nothing is up to date
         return None, CatalogueVersion.objects.current()
     number, changed, data = row
-    found = None if data is None else pickle.loads(zlib.decompress(data))  # noqa: S301 - written by keep() alone
-    return found, version_key(number, changed)
+    return None if data is None else restored(data, slug), version_key(number, changed)
+
+
+def restored(data, slug):
+    """The project a snapshot holds; None (and a log line) when it cannot be read back."""
+    try:
+        return pickle.loads(zlib.decompress(data))  # noqa: S301 - written by keep() alone, in our own database
+    except Exception:  # noqa: BLE001 - any damage: the page is read from the database instead
+        logger.warning("The snapshot of %s could not be read; the page is read from the database", slug)
+        return None
 
 
 def keep(projects, taken_at):

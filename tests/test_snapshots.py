@@ -212,3 +212,12 @@ def test_the_command_takes_the_missing_snapshots_of_published_projects(page, dja
     with django_assert_num_queries(1):
         assert text(slug=other.slug)[0] == 200
     assert snapshots.take_all() == 0  # all up to date
+
+
+def test_a_damaged_snapshot_is_read_from_the_database_instead_and_taken_again(page, caplog):
+    project, _other, text = page
+    ProjectSnapshot.objects.filter(project=project).update(data=b"not a snapshot")
+    status, html = text()
+    assert status == 200 and "Grundprojektet" in html
+    assert "could not be read" in caplog.text
+    assert snapshots.read(project.slug)[0].name == "Grundprojektet"  # taken again
