@@ -7,7 +7,7 @@ word of three letters or more is also a prefix ("österr" finds "Österrike"); a
 is matched whole, or "b" would ask for almost every project. On SQLite, whose LIKE and
 lower() fold only ASCII letters, text is lowered by Python's Unicode rules through a
 registered function, so "ÖSTERRIKE" and "österrike" match. Names of partners and funds are
-matched as lowered substrings on both databases.
+matched as lowered substrings on both databases, by words of three letters or more.
 
 A query has at most MAX_TERMS words; the list says so when it had more.
 """
@@ -77,6 +77,10 @@ def named_partners_and_funds(term):
     """
     from .models import Fund, Funding, Organisation, Participation
 
+    if len(term) < MIN_PREFIX:
+        # A word of one or two letters is inside almost every name ("b" in "Europarådet"): it is
+        # matched as a whole word in the projects' own text alone.
+        return Participation.objects.none(), Funding.objects.none()
     organisations = Organisation.objects.alias(text=lowered_text("name", "acronym")).filter(text__contains=term)
     funds = Fund.objects.alias(text=lowered_text("name", "acronym", "description")).filter(text__contains=term)
     participations = Participation.objects.alias(designation_text=UnicodeLower("designation")).filter(

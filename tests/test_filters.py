@@ -197,3 +197,12 @@ def test_a_long_facet_shows_the_options_with_most_projects_and_links_to_all(clie
     assert len(facet.options) == 30 and facet.more == 0
     assert '<input type="hidden" name="visa" value="partner">' in everything.text  # stays open when sent
     assert everything.context["result_count"] == response.context["result_count"] == 1
+
+
+def test_a_word_of_one_or_two_letters_is_not_looked_for_inside_names(client):
+    """Names are searched by words of three letters or more: "b" is inside almost every name."""
+    from .factories import make_organisation, make_project
+
+    named = make_project(name="Samarbete", partners=[make_organisation(name="Bulgariens migrationsverk")])
+    assert slugs(client, {"q": "bulg"}) == {named.slug}
+    assert slugs(client, {"q": "bu"}) == set()
