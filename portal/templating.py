@@ -1,10 +1,10 @@
 """The Jinja2 environment of the public pages.
 
-The public pages are rendered with Jinja2, which renders them several times faster than the
-Django template language (bench/README.md); the admin keeps Django's templates. Interface
-strings are marked `_("...")`, which `makemessages` finds in these templates as it does in
-Django's; a string with a number in it is completed with `|format(...)`, and plural forms are
-worked out in the views.
+The public pages are rendered with Jinja2, which costs less than the Django template language
+for the same pages (a static page 1.9 ms instead of 3.0 in-process); the admin keeps Django's
+templates. Interface strings are marked `_("...")` at the start of a `{{ }}`, where
+`makemessages` finds them as it does in Django's templates; a string with a number in it is
+completed with `|format(...)`, and sentences with plural forms are worked out in the views.
 """
 
 import datetime
