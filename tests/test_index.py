@@ -146,3 +146,46 @@ def test_a_worker_keeps_the_projects_of_the_last_search_terms(django_assert_num_
     for number in range(catalogue_index.TERMS_KEPT + 5):
         index.matching(f"ord{number}")
     assert len(index.terms) == catalogue_index.TERMS_KEPT and "asyl" not in index.terms
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed", [2000, 0], ids=["changed projects listed", "changed projects in a subquery"])
+def test_a_word_carried_over_to_the_next_version_is_what_looking_it_up_again_gives(listed, monkeypatch):
+    """After changes of every kind, the projects a word matches, carried over from the last version for the
+    projects no change touched, are the ones a lookup from scratch gives; only the touched ones are looked up."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects import index as catalogue_index
+    from projects.models import CatalogueVersion
+
+    from .factories import make_organisation, make_project
+
+    monkeypatch.setattr(catalogue_index, "CARRY_OVER_LIST", listed)
+    customs = make_organisation(name="Tullverket")
+    loses_text = make_project(summary="Tullbåtar och samarbete.")
+    loses_partner = make_project(summary="Annat.", partners=[customs])
+    gains_text = make_project(summary="Inget.")
+    untouched = make_project(summary="Tullfrågor sedan länge.")
+
+    def lookup():
+        return set(catalogue_index.matching_pks("tull", CatalogueVersion.objects.current()))
+
+    assert lookup() == {loses_text.pk, loses_partner.pk, untouched.pk}
+    gains_text.summary = "Tullar."
+    gains_text.save()
+    loses_text.summary = "Inget längre."
+    loses_text.save()
+    customs.name = "Kustbevakningen"
+    customs.save()
+    new = make_project(summary="Tullhus.")
+    with CaptureQueriesContext(connection) as queries:
+        carried = lookup()
+    assert any('"page_version" >' in query["sql"] for query in queries.captured_queries)
+    cache.delete("search-latest:tull")
+    assert carried == lookup() == {gains_text.pk, untouched.pk, new.pk}
+    CatalogueVersion.objects.bump()  # a load or a bulk change: looked up from scratch
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup() == {gains_text.pk, untouched.pk, new.pk}
+    assert not any('"page_version" >' in query["sql"] for query in queries.captured_queries)
