@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
-from pyroaring import BitMap, BitMap64
+from pyroaring import BitMap
 
 from portal import cache
 
@@ -34,7 +34,6 @@ INDEX_SECONDS = 60 * 60
 BUILD_WAIT_SECONDS = 20
 SEARCH_SECONDS = 60 * 60
 TERMS_KEPT = 500
-CARRY_OVER_LIST = 2000
 BLOCK = 1024
 FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
 # The sort orders other than the default, by the field they sort on: unknown values last either way.
@@ -208,7 +207,7 @@ class CatalogueIndex:
         ranks = cache.read(key)
         if ranks is None:
             rank_of = self.rank_of
-            ranks = BitMap(rank_of[pk] for pk in matching_pks(term, self.version) if pk in rank_of)
+            ranks = BitMap(rank_of[pk] for pk in matching_project_ids(term) if pk in rank_of)
             cache.keep(key, ranks, SEARCH_SECONDS)
         self.terms[term] = ranks
         if len(self.terms) > TERMS_KEPT:
@@ -276,35 +275,6 @@ class Selection:
 
 
 _current = None
-
-
-def matching_pks(term, version):
-    """The pks of the projects (published or not) that `term` matches at `version`.
-
-    Carried over from the last version the term was looked up at, for the projects that no
-    change since has marked (Project.page_version: every change a project's text, partners
-    or funds can make marks it), and looked up in the database for the rest alone; looked up
-    for every project when there is nothing to carry over or a load or bulk change came since.
-    """
-    number = int(version.split("-", 1)[0])
-    latest_key = f"search-latest:{term}"
-    latest = cache.read(latest_key)
-    if latest is not None and latest[0] <= number:
-        looked_up_at, pks = latest
-        snapshots_from = CatalogueVersion.objects.values_list("snapshots_from", flat=True).get(pk=CatalogueVersion.ROW)
-        if snapshots_from <= looked_up_at:
-            changed = Project.objects.filter(page_version__gt=looked_up_at).order_by().values_list("pk", flat=True)
-            changed_pks = list(changed)
-            # A few pks are looked up by their primary key; many (a renamed partner's) through the subquery.
-            among = changed_pks if len(changed_pks) <= CARRY_OVER_LIST else changed
-            pks = (pks - BitMap64(changed_pks)) | BitMap64(matching_project_ids(term, among=among))
-        else:
-            pks = BitMap64(matching_project_ids(term))
-    else:
-        pks = BitMap64(matching_project_ids(term))
-    if latest is None or latest[0] <= number:
-        cache.keep(latest_key, (number, pks), SEARCH_SECONDS)
-    return pks
 
 
 def current_index(version=None):

@@ -101,16 +101,11 @@ def search_projects(queryset, text):
     return queryset
 
 
-def matching_project_ids(term, among=None):
-    """The ids of the projects (published or not) that one search term matches, in three index-friendly queries;
-    only of the projects `among` selects (a queryset of their pks), when given."""
+def matching_project_ids(term):
+    """The ids of the projects (published or not) that one search term matches, in three index-friendly queries."""
     from .models import Project
 
-    projects = Project.objects.filter(own_text_matches(term))
     participations, fundings = named_partners_and_funds(term)
-    if among is not None:
-        projects = projects.filter(pk__in=among)
-        participations, fundings = participations.filter(project__in=among), fundings.filter(project__in=among)
-    yield from projects.values_list("pk", flat=True).iterator(chunk_size=10000)
+    yield from Project.objects.filter(own_text_matches(term)).values_list("pk", flat=True).iterator(chunk_size=10000)
     yield from participations.values_list("project_id", flat=True).iterator(chunk_size=10000)
     yield from fundings.values_list("project_id", flat=True).iterator(chunk_size=10000)
