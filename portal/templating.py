@@ -10,6 +10,7 @@ completed with `|format(...)`, and sentences with plural forms are worked out in
 import datetime
 
 from django.conf import settings
+from django.template import defaulttags
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
@@ -33,14 +34,8 @@ def date(value, format_string):
 
 
 def querystring(request, **changes):
-    """The current query string with some parameters set (or, given None, removed), as {% querystring %}."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}"
+    """The current query string with some parameters set (or, given None, removed): Django's {% querystring %}."""
+    return defaulttags.querystring(None, request.GET, **changes)
 
 
 def language_links(request):

@@ -18,7 +18,7 @@ import zlib
 import django
 from django.apps import apps
 from django.db import connections
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
 
@@ -101,7 +101,7 @@ def take_all(*, batch=BATCH):
     up_to_date = ProjectSnapshot.objects.filter(
         project=OuterRef("pk"), format=FORMAT, taken_at__gte=OuterRef("page_version")
     ).filter(taken_at__gte=Subquery(snapshots_from))
-    pks = list(Project.objects.published().exclude(pk__in=up_to_date.values("pk")).values_list("pk", flat=True))
+    pks = list(Project.objects.published().exclude(Exists(up_to_date)).values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         keep(Project.objects.filter(pk__in=pks[start : start + batch]).for_page(), taken_at)
     return len(pks)
