@@ -8,11 +8,12 @@ completed with `|format(...)`, and sentences with plural forms are worked out in
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.template import defaulttags
 from django.templatetags.static import static
-from django.urls import reverse, translate_url
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -21,7 +22,16 @@ from jinja2 import Environment
 
 def url(name, *args, **kwargs):
     """The address of a named URL, as {% url %} gives it."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return plain_url(name, translation.get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def plain_url(name, language, script_prefix):
+    """The address of a named URL without arguments in `language` under `script_prefix` (those active
+    now): the same for the life of the process, so worked out once (a page asks for several)."""
+    return reverse(name)
 
 
 def date(value, format_string):
@@ -39,15 +49,23 @@ def querystring(request, **changes):
 
 
 def language_links(request):
-    """Links to this page in the other languages, keeping the query string."""
+    """Links to this page in the other languages, keeping the query string; to the start page in the
+    other language from an address that leads to no page."""
     current = translation.get_language()
+    match = request.resolver_match
+    query = request.get_full_path().partition("?")[2]
     links = []
     for code, name in settings.LANGUAGES:
         if code == current:
             continue
         with translation.override(code):
             label = translation.gettext("In English") if code == "en" else translation.gettext("In Swedish")
-        links.append({"code": code, "url": translate_url(request.get_full_path(), code), "label": label, "name": name})
+            if match is None:
+                address = url("projects:home")
+            else:
+                address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                address = f"{address}?{query}" if query else address
+        links.append({"code": code, "url": address, "label": label, "name": name})
     return links
 
 
@@ -55,8 +73,9 @@ def environment(**options):
     env = Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
     env.globals.update(
+        _=translation.gettext,  # called directly: the extension's alias goes through the context first
         url=url,
-        static=static,
+        static=functools.lru_cache(maxsize=64)(static),  # a file's address is fixed while the process runs
         querystring=querystring,
         language_links=language_links,
     )

@@ -1,8 +1,9 @@
 """A cache of the public pages, shared by all app servers, for visitors who are not logged in.
 
-A page is kept under its address, its language and the catalogue version: an editor's
-change moves the version on, so the very next request on any app server renders the page
-anew, and what was kept before is never served again. Only what is the same for every
+A page is kept under its address, its language, the catalogue version and the release
+(portal/release.py): an editor's change moves the version on, so the very next request on
+any app server renders the page anew, and what was kept before is never served again; nor
+is a page rendered by the code before a deployment. Only what is the same for every
 visitor is kept: a GET or HEAD without a session (editors, previews) or messages waiting
 for the visitor, whose response is a plain 200 that sets no cookie, carries no CSP nonce,
 shows no message and is not marked private. (The feedback forms carry no CSRF token for
@@ -20,13 +21,14 @@ from django.middleware.csp import get_nonce
 from django.utils import translation
 
 from portal import cache
+from portal.release import RELEASE
 
 from .models import CatalogueVersion
 
 
 def page_key(request, version):
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{version}:{translation.get_language()}:{address}"
+    return f"page:{RELEASE}:{version}:{translation.get_language()}:{address}"
 
 
 def is_for_everyone(request):

@@ -1,47 +1,54 @@
-"""Snapshots of the projects' pages: what a project's page shows, read back in one query.
+"""Snapshots of the projects' pages: a project's page read back in one query, already rendered.
 
 A project's page shows the project with its participants, funds, countries, relations and
-documents: seven queries through the ORM. A snapshot keeps what they gave (the model instances,
-pickled as Django's own database cache keeps its values), under the catalogue version number
-it was read at. Every change to the catalogue marks the projects whose pages show it with the
-number the change brings (Project.page_version, projects/signals.py); a load or a bulk change
-marks them all at once (CatalogueVersion.snapshots_from). A snapshot is read only when it was
-taken at or after both, so one read before a change is never shown after it, even when it is
-written after the change commits.
+documents: seven queries through the ORM and a long template. A snapshot keeps the part of the
+page that is the same for every visitor (the article, rendered in each language), under the
+catalogue version number it was read at. Every change to the catalogue marks the projects whose
+pages show it with the number the change brings (Project.page_version, projects/signals.py); a
+load or a bulk change marks them all at once (CatalogueVersion.snapshots_from). A snapshot is
+read only when it was taken at or after both, so one read before a change is never shown after
+it, even when it is written after the change commits. A snapshot rendered by other code,
+templates or translations (FORMAT) is not read either.
 """
 
-import hashlib
+import json
 import logging
-import pickle
 import zlib
+from dataclasses import dataclass
 
-import django
-from django.apps import apps
+from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from portal.release import RELEASE
 
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
+from .templating import render_shared
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+ARTICLE_TEMPLATE = "projects/project_article.html"
+
+# The layout of a snapshot and the release that rendered it (portal/release.py).
+FORMAT = f"json-1/{RELEASE}"
 
 
-def _format():
-    """Django's version and the fields of the models a snapshot holds: a snapshot written by another
-    Django, or before a model gained or lost a field, is not read (and is taken again)."""
-    fields = sorted(
-        f"{model._meta.label}.{field.attname}"
-        for model in apps.get_app_config("projects").get_models()
-        for field in model._meta.concrete_fields
-    )
-    return f"django-{django.__version__}/{hashlib.sha256(' '.join(fields).encode()).hexdigest()[:16]}"
+@dataclass(frozen=True)
+class Page:
+    """What a snapshot holds: the project's name and its article's HTML in each language."""
 
+    name: str
+    articles: dict
 
-FORMAT = _format()
+    def article(self, language):
+        return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
 
 
 def read(slug):
-    """The published project at `slug` from an up-to-date snapshot (or None), and the catalogue version.
+    """The Page of the published project at `slug` from an up-to-date snapshot (or None), and the
+    catalogue version.
 
     One query, read before anything else of the page: without a snapshot, the project is read
     from the database after it, and its snapshot is taken at that version's number.
@@ -66,23 +73,41 @@ def read(slug):
 
 
 def restored(data, slug):
-    """The project a snapshot holds; None (and a log line) when it cannot be read back."""
+    """The Page a snapshot holds; None (and a log line) when it cannot be read back."""
     try:
-        return pickle.loads(zlib.decompress(data))  # noqa: S301 - written by keep() alone, in our own database
+        held = json.loads(zlib.decompress(data))
+        return Page(name=held["name"], articles=held["articles"])
     except Exception:  # noqa: BLE001 - any damage: the page is read from the database instead
         logger.warning("The snapshot of %s could not be read; the page is read from the database", slug)
         return None
 
 
+def render(project, languages=None):
+    """The Page of `project` (read with Project.objects.for_page()), in `languages` (all by default)."""
+    countries = {}
+    for place in project.project_countries.all():
+        countries.setdefault(place.get_role_display(), []).append(place)
+    articles = {}
+    for language in languages or [code for code, _name in settings.LANGUAGES]:
+        with translation.override(language):
+            articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
+    return Page(name=project.name, articles=articles)
+
+
 def keep(projects, taken_at):
-    """Keep snapshots of `projects` (read with Project.objects.for_page()) as read at version number `taken_at`."""
-    snapshots = [
-        ProjectSnapshot(project_id=project.pk, taken_at=taken_at, format=FORMAT, data=snapshot_data(project))
-        for project in projects
-    ]
+    """Render and keep snapshots of `projects` (read with Project.objects.for_page()) as read at
+    version number `taken_at`; returns their Pages."""
+    pages = [render(project) for project in projects]
     ProjectSnapshot.objects.bulk_create(
-        snapshots, update_conflicts=True, unique_fields=["project"], update_fields=["taken_at", "format", "data"]
+        [
+            ProjectSnapshot(project_id=project.pk, taken_at=taken_at, format=FORMAT, data=snapshot_data(page))
+            for project, page in zip(projects, pages, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["taken_at", "format", "data"],
     )
+    return pages
 
 
 def version_number(key):
@@ -90,8 +115,8 @@ def version_number(key):
     return int(key.split("-", 1)[0])
 
 
-def snapshot_data(project):
-    return zlib.compress(pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def snapshot_data(page):
+    return zlib.compress(json.dumps({"name": page.name, "articles": page.articles}).encode(), 1)
 
 
 def take_all(*, batch=BATCH):
@@ -103,5 +128,5 @@ def take_all(*, batch=BATCH):
     ).filter(taken_at__gte=Subquery(snapshots_from))
     pks = list(Project.objects.published().exclude(Exists(up_to_date)).values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
-        keep(Project.objects.filter(pk__in=pks[start : start + batch]).for_page(), taken_at)
+        keep(list(Project.objects.filter(pk__in=pks[start : start + batch]).for_page()), taken_at)
     return len(pks)

@@ -1,8 +1,17 @@
-"""HTML the public pages build in Python rather than in a template loop."""
+"""HTML the public pages build outside their templates: parts kept between requests, and option lists."""
 
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from .context_processors import content_language
+
+
+def render_shared(template_name, context):
+    """A part of a page that is the same for every visitor, in the active language: rendered without
+    the request (no CSRF token, messages or visitor's state can reach it), to be kept and shown to all."""
+    return mark_safe(render_to_string(template_name, {**context, **content_language(None)}))  # noqa: S308
 
 
 def facet_options(facet, content_lang=""):

@@ -4,13 +4,18 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
+from portal import cache
+from portal.release import RELEASE
+
 from . import snapshots
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
+    CatalogueVersion,
     Fund,
     Funding,
     Organisation,
@@ -19,7 +24,10 @@ from .models import (
     Project,
 )
 from .search import MAX_TERMS
-from .templating import facet_options
+from .templating import facet_options, render_shared
+
+# How long the start page's main part is kept unused (a new catalogue version replaces it at once).
+HOME_SECONDS = 60 * 60
 
 # The columns a project list shows; nothing else is fetched for a list row.
 LIST_COLUMNS = (
@@ -49,7 +57,17 @@ class HomeView(TemplateView):
     projects_per_section = 25
 
     def get_context_data(self, **kwargs):
+        # Everything but the page's frame is the same for every visitor: rendered once per release,
+        # catalogue version and language, and kept (in this process and the shared cache).
         context = super().get_context_data(**kwargs)
+        version = CatalogueVersion.objects.for_request(self.request)
+        key = f"home:{RELEASE}:{version}:{translation.get_language()}"
+        title, main = cache.read_or_compute_kept_here(key, self.shared_part, HOME_SECONDS)
+        context["title"], context["main"] = title, mark_safe(main)  # noqa: S308 - rendered by shared_part()
+        return context
+
+    def shared_part(self):
+        """The start page's title and its main part's HTML, as plain strings to be kept."""
         projects = (
             Project.objects.published()
             .only("name", "slug", "status", "summary", "description")
@@ -59,10 +77,17 @@ class HomeView(TemplateView):
         limit = self.projects_per_section
         ongoing = list(projects.ongoing()[: limit + 1])
         closed = list(projects.closed()[: limit + 1])
-        context["page"] = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
-        context["ongoing"], context["more_ongoing"] = ongoing[:limit], len(ongoing) > limit
-        context["closed"], context["more_closed"] = closed[:limit], len(closed) > limit
-        return context
+        page = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
+        title = page.title if page and page.title else _("International projects")
+        context = {
+            "page": page,
+            "title": title,
+            "ongoing": ongoing[:limit],
+            "more_ongoing": len(ongoing) > limit,
+            "closed": closed[:limit],
+            "more_closed": len(closed) > limit,
+        }
+        return str(title), str(render_shared("projects/home_main.html", context))
 
 
 class ForgivingPaginationMixin:
@@ -124,43 +149,41 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         return context
 
 
-class BreadcrumbMixin:
+def crumbs_to(label):
     """Breadcrumbs for a page under the project list: start page › all projects › this page."""
+    return [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": label}]
 
+
+class BreadcrumbMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["crumbs"] = [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": str(self.object)}]
+        context["crumbs"] = crumbs_to(str(self.object))
         return context
 
 
-class ProjectDetailView(BreadcrumbMixin, DetailView):
+class ProjectDetailView(TemplateView):
     """One published project with everyone and everything connected to it."""
 
     template_name = "projects/project_detail.html"
-    context_object_name = "project"
-
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
-        # Editors preview unpublished projects from the admin, as they are now; the public gets a 404.
-        if self.request.user.has_perm("projects.view_project"):
-            return get_object_or_404(Project.objects.for_page(), slug=slug)
-        # The public reads the page's snapshot, or the database and then keeps a snapshot, under the
-        # catalogue version read before the data (snapshots.py).
-        project, version = snapshots.read(slug)
-        if not hasattr(self.request, "catalogue_version"):
-            self.request.catalogue_version = version  # what the rest of the page reads under
-        if project is None:
-            project = get_object_or_404(Project.objects.published().for_page(), slug=slug)
-            snapshots.keep([project], snapshots.version_number(version))
-        return project
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        countries = {}
-        for place in self.object.project_countries.all():
-            countries.setdefault(place.get_role_display(), []).append(place)
-        context["countries_by_role"] = countries
-        context["is_preview"] = not self.object.is_published
+        slug, language = self.kwargs["slug"], translation.get_language()
+        # Editors preview unpublished projects from the admin, as they are now; the public gets a 404.
+        if self.request.user.has_perm("projects.view_project"):
+            project = get_object_or_404(Project.objects.for_page(), slug=slug)
+            page, context["is_preview"] = snapshots.render(project, [language]), not project.is_published
+        else:
+            # The public reads the page's snapshot, or the database and then keeps a snapshot, under
+            # the catalogue version read before the data (snapshots.py).
+            page, version = snapshots.read(slug)
+            if not hasattr(self.request, "catalogue_version"):
+                self.request.catalogue_version = version  # what the rest of the page reads under
+            if page is None:
+                project = get_object_or_404(Project.objects.published().for_page(), slug=slug)
+                page = snapshots.keep([project], snapshots.version_number(version))[0]
+        context.setdefault("is_preview", False)
+        context.update(title=page.name, crumbs=crumbs_to(page.name), article=page.article(language))
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -52,7 +52,7 @@ def test_an_editors_save_through_one_server_is_seen_through_the_other_at_once(se
     detail_path = "/projekt/eurlo/"
     # Both servers render and keep the pages in the shared cache.
     for server in servers:
-        for path in (list_path, detail_path, list_path, detail_path):
+        for path in (list_path, detail_path, "/", list_path, detail_path, "/"):
             status, _ = server.browser.request(path)
             assert status == 200
     status, listed = second.browser.request(list_path)
@@ -73,3 +73,5 @@ def test_an_editors_save_through_one_server_is_seen_through_the_other_at_once(se
     assert "Ändrad genom den första servern." not in listed and ongoing_count(listed) == 1
     status, detail = second.browser.request(detail_path)
     assert "Avslutat" in detail
+    status, start = second.browser.request("/")
+    assert "Ändrad genom den första servern." in start

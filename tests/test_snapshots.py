@@ -221,3 +221,13 @@ def test_a_damaged_snapshot_is_read_from_the_database_instead_and_taken_again(pa
     assert status == 200 and "Grundprojektet" in html
     assert "could not be read" in caplog.text
     assert snapshots.read(project.slug)[0].name == "Grundprojektet"  # taken again
+
+
+def test_a_snapshot_holds_the_page_in_every_language(page, client, django_assert_num_queries):
+    project, _other, text = page
+    swedish = text()[1]
+    with django_assert_num_queries(1):
+        english = client.get(f"/en/projekt/{project.slug}/").text
+    assert "Deltagare" in swedish and "Participants" not in swedish
+    assert "Participants" in english and "Deltagare" not in english
+    assert 'lang="sv">Grundprojektet</h1>' in english  # the content marked as Swedish on the English page

@@ -45,6 +45,22 @@ def test_start_page_query_count_does_not_grow(client, django_assert_max_num_quer
     assert response.status_code == 200
 
 
+def test_start_page_is_rendered_once_per_catalogue_version_and_language(client, django_assert_num_queries):
+    """Its main part is kept under the catalogue version: read again in one query, and a change
+    shows on the very next request."""
+    project = make_project(name="Första namnet")
+    home, home_en = reverse("projects:home"), "/en/"
+    assert client.get(home).status_code == 200
+    with django_assert_num_queries(1):  # the catalogue version
+        text = client.get(home).text
+    assert "Första namnet" in text and "Pågående projekt" in text
+    assert "Ongoing projects" in client.get(home_en).text  # kept per language
+    project.name = "Andra namnet"
+    project.save()
+    text = client.get(home).text
+    assert "Andra namnet" in text and "Första namnet" not in text
+
+
 def test_pages_carry_a_strict_content_security_policy(client):
     response = client.get(reverse("projects:home"))
     policy = response.headers["Content-Security-Policy"]
@@ -255,3 +271,25 @@ def test_an_ongoing_project_past_its_latest_end_says_so(client):
     assert note not in client.get(open_ended.get_absolute_url()).text
     listed = client.get(reverse("projects:list")).text
     assert listed.count(note) == 1 and listed.index("Förbi") < listed.index(note) < listed.index("Öppen")
+
+
+@pytest.mark.parametrize(
+    ("address", "link"),
+    [
+        ("/", 'href="/en/"'),
+        ("/en/", 'href="/"'),
+        ("/projekt/?status=ongoing&q=asyl", 'href="/en/projekt/?status=ongoing&amp;q=asyl"'),
+        ("/en/projekt/?status=closed", 'href="/projekt/?status=closed"'),
+        ("/projekt/det-nya-projektet/", 'href="/en/projekt/det-nya-projektet/"'),
+        ("/en/projekt/det-nya-projektet/?feedback=tack", 'href="/projekt/det-nya-projektet/?feedback=tack"'),
+        ("/finns-inte/", 'href="/en/"'),  # no page: the start page in the other language
+        ("//evil.example/", 'href="/en/"'),  # never off the site
+        ("/en//evil.example/?a=b", 'href="/"'),
+    ],
+)
+def test_the_language_link_leads_to_the_same_page_in_the_other_language(client, address, link):
+    make_project(name="Det nya projektet")
+    response = client.get(address)
+    header = response.text.split('<li class="language">', 1)[1].split("</li>", 1)[0]
+    assert link in header
+    assert "evil" not in header
