@@ -1117,7 +1117,7 @@ class CatalogueVersion(models.Model):
 
 
 class ProjectSnapshot(models.Model):
-    """A project's page as rendered for every visitor, in each language, kept to be read back in one query (snapshots.py)."""
+    """A project's page as every visitor sees it, in each language, kept to be read back in one query (snapshots.py)."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
     # The catalogue version number it was read at, and the layout of `data`.
