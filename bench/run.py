@@ -18,7 +18,8 @@ thousand or more distinct ones where the page has them), after a warm-up of the 
 length. The CPU time of the app workers and of the database backends serving them is read
 from /proc before and after, and divided by the requests served: CPU ms per request,
 given also as a multiple of the hello view's. With them: requests per second, p50 and p99
-latency, and the largest resident memory of a worker.
+latency, the longest wall time of a request with no other load ("alone": up to 60 of the
+URLs, one after another, after the run), and the largest resident memory of a worker.
 
 Nothing here passes or fails: the figures go to bench/results/<timestamp>.json, and by
 hand to bench/README.md.
@@ -26,6 +27,7 @@ hand to bench/README.md.
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import random
@@ -219,13 +221,32 @@ def measure(label, urls, server, *, database_url, args, workdir):
         "cpu_ms": 1000 * spent / max(load["requests"], 1),
         "backends": len(backends),
         "rss_mb": max((rss_mb(pid) for pid in workers), default=0),
+        "alone_max_ms": slowest_alone(server, urls),
     }
     print(
         f"  {label:<36} {row['cpu_ms']:7.2f} ms CPU  {row['rps']:7.0f} rps  p50 {row['p50_ms']:6.1f}  "
-        f"p99 {row['p99_ms']:6.1f} ms  rss {row['rss_mb']:5.0f} MB  errors {row['errors'] + row['bad_status']}",
+        f"p99 {row['p99_ms']:6.1f} ms  alone max {row['alone_max_ms']:6.1f} ms  rss {row['rss_mb']:5.0f} MB  "
+        f"errors {row['errors'] + row['bad_status']}",
         flush=True,
     )
     return row
+
+
+def slowest_alone(server, urls, *, count=60):
+    """The longest wall time of one request with no other load, over up to `count` of the URLs
+    (each of a short list several times): what a request costs before any queueing."""
+    sample = (list(dict.fromkeys(urls)) * count)[:count]
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    slowest = 0.0
+    try:
+        for url in sample:
+            began = time.perf_counter()
+            connection.request("GET", url)
+            connection.getresponse().read()
+            slowest = max(slowest, time.perf_counter() - began)
+    finally:
+        connection.close()
+    return 1000 * slowest
 
 
 # What is requested -------------------------------------------------------------------------------
@@ -385,12 +406,12 @@ def run_size(size, args, database_url, workdir):
 
 def print_table(run):
     print(f"\n{run['size']} projects (hello: {run['hello']['cpu_ms']:.2f} ms CPU per request)")
-    print("| page | CPU ms | × hello | rps | p50 ms | p99 ms | RSS MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| page | CPU ms | × hello | rps | p50 ms | p99 ms | alone, max ms | RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in run["pages"]:
         print(
             f"| {row['label']} | {row['cpu_ms']:.2f} | {row['x_hello']:.1f} | {row['rps']:.0f} | "
-            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['rss_mb']:.0f} |"
+            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['alone_max_ms']:.1f} | {row['rss_mb']:.0f} |"
         )
 
 
