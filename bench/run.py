@@ -139,16 +139,29 @@ class Server:
             stdout=subprocess.DEVNULL,
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        # The port opens before the workers have loaded the application: wait for an answer, then
+        # until no process of the server spends CPU any more (a worker still starting does), so
+        # that no row counts a worker's start-up.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                connection.request("GET", "/")
+                connection.getresponse().read()
+                connection.close()
                 break
             except OSError:
                 time.sleep(0.2)
         else:
             self.stop()
             raise RuntimeError(f"gunicorn did not start: {application}")
+        spent = None
+        while time.monotonic() < deadline:
+            now = sum(cpu_seconds(pid) for pid in self.pids)
+            if spent is not None and now - spent < 0.02:
+                break
+            spent = now
+            time.sleep(0.5)
 
     @property
     def pids(self):
