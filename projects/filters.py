@@ -50,6 +50,25 @@ class FacetChoiceField(django_filters.fields.MultipleChoiceField):
             self._valid = (self.choices, {str(key) for key, _label in self.choices})
         return str(value) in self._valid[1]
 
+    def set_options(self, options):
+        """Set choices worked out once per catalogue version (FacetOptions) as they are: normalising
+        hundreds of them again on every request costs more than the rest of the form."""
+        self._choices = self.widget.choices = options.pairs
+        self._valid = (options.pairs, options.values)
+
+
+@dataclass(frozen=True)
+class FacetOptions:
+    """A facet's choices as a form field takes them, and their values as a set."""
+
+    pairs: list
+    values: frozenset
+
+    @classmethod
+    def of(cls, choices):
+        pairs = [(value, label) for value, label, _part in choices]
+        return cls(pairs=pairs, values=frozenset(value for value, _label in pairs))
+
 
 class FacetFilter(django_filters.MultipleChoiceFilter):
     field_class = FacetChoiceField
@@ -191,8 +210,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         """The filter form, its catalogue options set from those kept for this catalogue version."""
         if not hasattr(self, "_form"):
             form = super().form
+            language = translation.get_language()
             for name in self.CATALOGUE_FACETS:
-                form.fields[name].choices = [(value, label) for value, label, _part in self.choices(name)]
+                options = self.index.remember(
+                    ("options", name, language), lambda name=name: FacetOptions.of(self.choices(name))
+                )
+                form.fields[name].set_options(options)
         return self._form
 
     def filter_queryset(self, queryset):
