@@ -48,6 +48,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORT = int(os.environ.get("PORT", "8000"))
 # Where the editors' admin lives; a less guessable path keeps some noise out of the login lockout.
 ADMIN_URL = (os.environ.get("ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+# The agency's contact page, linked from every page's footer and wherever a text says "Kontakta oss".
+CONTACT_URL = os.environ.get("CONTACT_URL", "https://www.migrationsverket.se/Kontakta-oss.html")
+# A CSRF failure (an expired form, cookies blocked) gets the site's own page, in the visitor's language.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

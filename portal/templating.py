@@ -16,6 +16,8 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from jinja2 import Environment
 
@@ -69,6 +71,20 @@ def language_links(request):
     return links
 
 
+def contact_url():
+    return settings.CONTACT_URL
+
+
+def link_phrase(text, phrase, address):
+    """`text`, escaped, with its first `phrase` made a link to `address`; without the phrase, the
+    text followed by a link with the phrase as its text."""
+    before, found, after = str(text).partition(phrase)
+    link = f'<a href="{escape(address)}">{escape(phrase)}</a>'
+    if not found:
+        return mark_safe(f"{escape(text)} {link}")  # noqa: S308 - every part escaped
+    return mark_safe(f"{escape(before)}{link}{escape(after)}")  # noqa: S308 - every part escaped
+
+
 def environment(**options):
     env = Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
@@ -78,6 +94,7 @@ def environment(**options):
         static=functools.lru_cache(maxsize=64)(static),  # a file's address is fixed while the process runs
         querystring=querystring,
         language_links=language_links,
+        contact_url=contact_url,
     )
-    env.filters.update(capfirst=capfirst, date=date)
+    env.filters.update(capfirst=capfirst, date=date, link_phrase=link_phrase)
     return env
