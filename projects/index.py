@@ -7,7 +7,8 @@ microsecond each, whatever the size of the catalogue. The same bitmaps give the 
 its size and its pages.
 
 The index is built from the database for one catalogue version (CatalogueVersion), kept in
-the shared cache so that one app server's work serves all, and in each worker's memory.
+the shared cache (under the release too: another release's index may be laid out otherwise)
+so that one app server's work serves all, and in each worker's memory.
 An editor's change moves the version on, and the next request finds or builds the next
 index. The rules of the filters are those of ProjectFilterSet's methods, which say them in
 SQL; tests/test_index.py holds the two against a plain SQL reference.
@@ -26,6 +27,7 @@ from django.db.models import Q
 from pyroaring import BitMap
 
 from portal import cache
+from portal.release import RELEASE
 
 from .models import CatalogueVersion, Funding, Participation, Project, ProjectCountry
 from .search import matching_project_ids
@@ -203,7 +205,7 @@ class CatalogueIndex:
         if term in self.terms:
             self.terms.move_to_end(term)
             return self.terms[term]
-        key = f"search:{self.version}:{term}"
+        key = f"search:{RELEASE}:{self.version}:{term}"
         ranks = cache.read(key)
         if ranks is None:
             rank_of = self.rank_of
@@ -287,7 +289,7 @@ def current_index(version=None):
     global _current
     version = version or CatalogueVersion.objects.current()
     if _current is None or _current.version != version:
-        key = f"catalogue-index:{version}"
+        key = f"catalogue-index:{RELEASE}:{version}"
         index = cache.read(key)
         if index is None and not cache.claim(f"{key}:building", BUILD_WAIT_SECONDS):
             deadline = time.monotonic() + BUILD_WAIT_SECONDS
