@@ -1081,7 +1081,8 @@ class CatalogueVersionQuerySet(models.QuerySet):
         if pages is EVERY_PAGE:
             changes["snapshots_from"] = models.F("number") + 1
         with transaction.atomic(using=self.db, savepoint=False):
-            self.filter(pk=CatalogueVersion.ROW).update(**changes)
+            if not self.filter(pk=CatalogueVersion.ROW).update(**changes):
+                self.get_or_create(pk=CatalogueVersion.ROW)  # gone with an emptied database: start again
             if pages is not None and pages is not EVERY_PAGE:
                 number = models.Subquery(self.filter(pk=CatalogueVersion.ROW).values("number"))
                 shown = Project.objects.filter(pages).values("pk")
