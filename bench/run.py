@@ -439,7 +439,7 @@ def parse_args(argv):
     parser.add_argument("--redis", default=DEFAULT_REDIS, help="a Redis database the benchmark may empty")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page (default 15)")
+    parser.add_argument("--duration", type=int, default=12, help="seconds of load per page (default 12)")
     parser.add_argument("--warmup", type=int, default=6, help="seconds of load before each measurement (default 6)")
     parser.add_argument("--only", nargs="*", help="measure only pages whose label contains one of these words")
     parser.add_argument("--seed", type=int, default=2018, help="random seed of the data and the URLs")

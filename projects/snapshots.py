@@ -13,7 +13,6 @@ templates or translations (FORMAT) is not read either.
 
 import json
 import logging
-import multiprocessing
 import zlib
 from dataclasses import dataclass
 
@@ -120,34 +119,14 @@ def snapshot_data(page):
     return zlib.compress(json.dumps({"name": page.name, "articles": page.articles}).encode(), 1)
 
 
-def take_all(*, batch=BATCH, jobs=1):
-    """Snapshots of every published project whose snapshot is missing or out of date, rendered by
-    `jobs` processes; returns how many were taken."""
+def take_all(*, batch=BATCH):
+    """Snapshots of every published project whose snapshot is missing or out of date; returns how many were taken."""
     taken_at = version_number(CatalogueVersion.objects.current())  # before the data is read
     snapshots_from = CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW).values("snapshots_from")
     up_to_date = ProjectSnapshot.objects.filter(
         project=OuterRef("pk"), format=FORMAT, taken_at__gte=OuterRef("page_version")
     ).filter(taken_at__gte=Subquery(snapshots_from))
     pks = list(Project.objects.published().exclude(Exists(up_to_date)).values_list("pk", flat=True))
-    batches = [(pks[start : start + batch], taken_at) for start in range(0, len(pks), batch)]
-    # Processes share the data through the database server (the tests' SQLite database is in memory).
-    if jobs > 1 and len(batches) > 1 and connections[ProjectSnapshot.objects.db].vendor == "postgresql":
-        connections.close_all()  # each process opens its own
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pool.map(_take_batch_in_process, batches)
-    else:
-        for item in batches:
-            _take_batch(item)
+    for start in range(0, len(pks), batch):
+        keep(list(Project.objects.filter(pk__in=pks[start : start + batch]).for_page()), taken_at)
     return len(pks)
-
-
-def _take_batch(item):
-    pks, taken_at = item
-    keep(list(Project.objects.filter(pk__in=pks).for_page()), taken_at)
-
-
-def _take_batch_in_process(item):
-    try:
-        _take_batch(item)
-    finally:
-        connections.close_all()  # before the pool ends the process

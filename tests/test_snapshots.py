@@ -233,23 +233,6 @@ def test_a_snapshot_holds_the_page_in_every_language(page, client, django_assert
     assert 'lang="sv">Grundprojektet</h1>' in english  # the content marked as Swedish on the English page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_command_renders_in_several_processes_on_postgresql():
-    """`take_snapshots --jobs`: processes share the work through the database server."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("processes share the data through PostgreSQL; the tests' SQLite database is in memory")
-    projects = [make_project(name=f"Projekt {number}", partners=[make_organisation(name=f"Org {number}")])
-                for number in range(5)]  # fmt: skip
-    ProjectSnapshot.objects.all().delete()
-    assert snapshots.take_all(batch=2, jobs=2) == 5
-    for project in projects:
-        page = snapshots.read(project.slug)[0]
-        assert page is not None and page == snapshots.render(Project.objects.for_page().get(pk=project.pk))
-    assert snapshots.take_all(batch=2, jobs=2) == 0
-
-
 def test_a_change_in_an_emptied_database_starts_the_version_again():
     """The version row goes with the rest of an emptied database (a flush); the next change must not fail."""
     CatalogueVersion.objects.all().delete()

@@ -1,4 +1,3 @@
-import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -12,16 +11,8 @@ class Command(BaseCommand):
         "so that each page is read in one query from its first visit (after a load or a bulk change)."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--jobs",
-            type=int,
-            default=os.cpu_count() or 1,
-            help="processes that render the pages (default: one per CPU)",
-        )
-
-    def handle(self, *args, verbosity=1, jobs=1, **options):
+    def handle(self, *args, verbosity=1, **options):
         started = time.monotonic()
-        taken = snapshots.take_all(jobs=max(1, jobs))
+        taken = snapshots.take_all()
         if verbosity:
             self.stdout.write(f"Took {taken} snapshots in {time.monotonic() - started:.1f} s.")
