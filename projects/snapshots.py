@@ -8,7 +8,8 @@ pages show it with the number the change brings (Project.page_version, projects/
 load or a bulk change marks them all at once (CatalogueVersion.snapshots_from). A snapshot is
 read only when it was taken at or after both, so one read before a change is never shown after
 it, even when it is written after the change commits. A snapshot rendered by other code,
-templates or translations (FORMAT) is not read either.
+templates or translations (FORMAT) is not read either, nor one past the day it holds true
+until (an ongoing project's page changes when its latest possible end has passed).
 """
 
 import json
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, OuterRef, Subquery
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from portal.release import RELEASE
@@ -32,18 +33,23 @@ BATCH = 500
 ARTICLE_TEMPLATE = "projects/project_article.html"
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-1/{RELEASE}"
+FORMAT = f"json-2/{RELEASE}"
 
 
 @dataclass(frozen=True)
 class Page:
-    """What a snapshot holds: the project's name and its article's HTML in each language."""
+    """What a snapshot holds: the project's name, its article's HTML in each language, and the last
+    day the article holds true as rendered (ISO date; None when no day changes it)."""
 
     name: str
     articles: dict
+    true_until: str | None = None
 
     def article(self, language):
         return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
+
+    def is_out_of_date(self):
+        return self.true_until is not None and timezone.localdate().isoformat() > self.true_until
 
 
 def read(slug):
@@ -69,14 +75,15 @@ def read(slug):
     if row is None:  # no version row yet (an emptied database): nothing is up to date
         return None, CatalogueVersion.objects.current()
     number, changed, data = row
-    return None if data is None else restored(data, slug), version_key(number, changed)
+    page = None if data is None else restored(data, slug)
+    return (None if page is None or page.is_out_of_date() else page), version_key(number, changed)
 
 
 def restored(data, slug):
     """The Page a snapshot holds; None (and a log line) when it cannot be read back."""
     try:
         held = json.loads(zlib.decompress(data))
-        return Page(name=held["name"], articles=held["articles"])
+        return Page(name=held["name"], articles=held["articles"], true_until=held["true_until"])
     except Exception:  # noqa: BLE001 - any damage: the page is read from the database instead
         logger.warning("The snapshot of %s could not be read; the page is read from the database", slug)
         return None
@@ -91,7 +98,10 @@ def render(project, languages=None):
     for language in languages or [code for code, _name in settings.LANGUAGES]:
         with translation.override(language):
             articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
-    return Page(name=project.name, articles=articles)
+    # An ongoing project's page says so once even its latest possible end has passed (status.html).
+    today = timezone.localdate()
+    ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
+    return Page(name=project.name, articles=articles, true_until=project.latest_end.isoformat() if ends else None)
 
 
 def keep(projects, taken_at):
@@ -116,7 +126,8 @@ def version_number(key):
 
 
 def snapshot_data(page):
-    return zlib.compress(json.dumps({"name": page.name, "articles": page.articles}).encode(), 1)
+    held = {"name": page.name, "articles": page.articles, "true_until": page.true_until}
+    return zlib.compress(json.dumps(held).encode(), 1)
 
 
 def take_all(*, batch=BATCH):

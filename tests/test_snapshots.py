@@ -4,9 +4,12 @@ Each test looks at a page once (which keeps its snapshot), changes something the
 through the models, as the admin does, and looks again: the change must be there.
 """
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import snapshots
 from projects.models import (
@@ -239,3 +242,16 @@ def test_a_change_in_an_emptied_database_starts_the_version_again():
     project = make_project(name="Efter tömningen")
     assert CatalogueVersion.objects.get().number >= 1
     assert Project.objects.get(pk=project.pk).page_version == CatalogueVersion.objects.get().number
+
+
+def test_a_snapshot_is_not_read_after_the_day_its_text_stops_being_true(client, monkeypatch):
+    """An ongoing project's page says so once its latest possible end has passed: a page kept the day
+    before must not be shown the day after."""
+    today = timezone.localdate()
+    project = make_project(name="Slutar i dag", status="ongoing", end_date=today, end_precision="day")
+    address = reverse("projects:detail", kwargs={"slug": project.slug})
+    assert "har passerat" not in client.get(address).text  # kept today
+    assert snapshots.read(project.slug)[0] is not None
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
+    assert snapshots.read(project.slug)[0] is None
+    assert "har passerat" in client.get(address).text
