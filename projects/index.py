@@ -17,6 +17,7 @@ Projects are numbered by their place in the list's default order (name, then id)
 in that order is a slice of the result's bitmap.
 """
 
+import hashlib
 import time
 from array import array
 from collections import OrderedDict, defaultdict
@@ -205,7 +206,9 @@ class CatalogueIndex:
         if term in self.terms:
             self.terms.move_to_end(term)
             return self.terms[term]
-        key = f"search:{RELEASE}:{self.version}:{term}"
+        # A word is at most 200 characters (the form's limit); a long one is named by its digest.
+        name = term if len(term) <= 64 else hashlib.sha256(term.encode()).hexdigest()
+        key = f"search:{RELEASE}:{self.version}:{name}"
         ranks = cache.read(key)
         if ranks is None:
             rank_of = self.rank_of

@@ -338,6 +338,10 @@ class Participation(ChoiceLabels, models.Model):
         ordering = ["project_id", "pk"]  # by the column: ordering by "project" would join projects to sort by name
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
+        indexes = [
+            # The few partners the source names in its own words, for search (projects/search.py).
+            models.Index(fields=["project"], condition=~Q(designation=""), name="participation_designated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | Q(country__isnull=False) | ~Q(designation=""),
@@ -444,10 +448,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(status=Project.Status.CLOSED)
 
 
-class ProjectManager(NaturalKeyManager.from_queryset(ProjectQuerySet)):
-    def get_queryset(self):
-        # The search document is for PostgreSQL's eyes only: no page reads it, and it is long.
-        return super().get_queryset().defer("search_document")
+ProjectManager = NaturalKeyManager.from_queryset(ProjectQuerySet)
 
 
 class Project(ChoiceLabels, models.Model):
@@ -546,9 +547,6 @@ class Project(ChoiceLabels, models.Model):
     # so that "active in these years" and "ongoing past its end" are plain, indexed comparisons.
     earliest_start = models.DateField(_("earliest possible start"), null=True, editable=False)
     latest_end = models.DateField(_("latest possible end"), null=True, editable=False)
-    # The project's own text for full-text search, kept by a trigger on PostgreSQL (migration
-    # 0011, see search.py); unused on SQLite.
-    search_document = SearchVectorField(null=True, editable=False)
     countries_note = models.TextField(
         _("note on countries"),
         blank=True,
@@ -578,7 +576,7 @@ class Project(ChoiceLabels, models.Model):
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ProjectManager()
-    history = HistoricalRecords(excluded_fields=["search_document", "page_version"])
+    history = HistoricalRecords(excluded_fields=["page_version"])
 
     class Meta:
         ordering = ["name"]
@@ -1115,6 +1113,25 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class SearchDocument(models.Model):
+    """A project's own text as a tsvector for full-text search on PostgreSQL (projects/search.py).
+
+    Kept by a trigger on the projects' table (migration 0014) and served by a GIN index; unused
+    on SQLite. A table of its own, of small rows, so that finding the ids of the projects a
+    common word is in reads neither the projects' long texts nor every vector.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    document = SearchVectorField()
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.project_id)
 
 
 class ProjectSnapshot(models.Model):

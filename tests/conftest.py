@@ -19,12 +19,14 @@ from projects.roles import EDITOR_GROUP, grant_editor_permissions
 def catalogue_rows(django_db_setup, django_db_blocker):
     """Every row the catalogue loader writes (history and its own bookkeeping included), loaded once."""
     from projects.catalogue import load_catalogue
-    from projects.models import CatalogueVersion
+    from projects.models import CatalogueVersion, SearchDocument
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_catalogue()
-        # The catalogue version's one row is the migrations', not the loader's.
-        models = [model for model in apps.get_app_config("projects").get_models() if model is not CatalogueVersion]
+        # The catalogue version's one row is the migrations', not the loader's; the search
+        # documents are written by the database itself when the projects are.
+        skipped = (CatalogueVersion, SearchDocument)
+        models = [model for model in apps.get_app_config("projects").get_models() if model not in skipped]
         rows = [(model, list(model._base_manager.order_by("pk"))) for model in models]
         transaction.set_rollback(True)
     return rows

@@ -1,6 +1,7 @@
 """The project list's filters on the real catalogue: the questions the public asks."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from projects.filters import ProjectFilterSet
@@ -173,6 +174,30 @@ def test_a_search_of_too_many_words_is_cut_and_says_so(client, catalogue):
     response = client.get(reverse("projects:list"), {"q": words})
     assert "Bara de första 8 orden söktes." in response.text
     assert "söktes" not in client.get(reverse("projects:list"), {"q": "österrike kosovo"}).text
+
+
+def test_search_follows_a_projects_text_through_edits_bulk_updates_and_deletion():
+    """On PostgreSQL the words live in a table of their own that a trigger keeps (migration 0014)."""
+    from projects.models import SearchDocument
+    from projects.search import matching_project_ids, search_projects
+
+    from .factories import make_project
+
+    def found(text):
+        return set(search_projects(Project.objects.all(), text).values_list("pk", flat=True))
+
+    project, other = make_project(summary="Om återvändande."), make_project(summary="Om mottagande.")
+    assert found("återvändande") == {project.pk} and set(matching_project_ids("återv")) == {project.pk}
+    project.summary = "Om vidarebosättning."
+    project.save()
+    assert found("återvändande") == set() and found("vidarebosättning") == {project.pk}
+    Project.objects.filter(pk=project.pk).update(name="Nordiskt samråd")  # no save(), no signal
+    assert found("samråd") == {project.pk} and set(matching_project_ids("samråd")) == {project.pk}
+    project.delete()
+    assert found("samråd") == set() and set(matching_project_ids("samråd")) == set()
+    assert found("mottagande") == {other.pk}
+    if connection.vendor == "postgresql":
+        assert list(SearchDocument.objects.values_list("project_id", flat=True)) == [other.pk]
 
 
 def test_a_long_facet_shows_the_options_with_most_projects_and_links_to_all(client):
