@@ -241,7 +241,7 @@ class ProjectCountryInline(admin.StackedInline):
 class ProjectRelationInline(admin.StackedInline):
     model = ProjectRelation
     fk_name = "project"
-    fields = ["kind", ("related_project", "external_name"), "note"]
+    fields = [("kind", "certainty"), ("related_project", "external_name"), "note"]
     autocomplete_fields = ["related_project"]
     extra = 0
 
@@ -313,6 +313,8 @@ def unsaved_changes(form, formsets):
 
 # Fields that every save sets or derives: a change to them is no editor's doing.
 NOT_EDITED_FIELDS = [field.name for field in Project._meta.concrete_fields if not field.editable]
+# Fields of the form whose change is not a change of the entry's content: "last updated" stays.
+NOT_CONTENT = {"reviewed_on", "is_published", "position", "opened_version"}
 
 
 def changes_since(project_pk, opened_version):
@@ -371,7 +373,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class ProjectAdmin(SimpleHistoryAdmin):
     form = ProjectAdminForm
     inlines = [ParticipationInline, FundingInline, ProjectCountryInline, ProjectRelationInline, DocumentInline]
-    list_display = ["name", "acronym", "status", "period", "updated", "is_published"]
+    list_display = ["name", "acronym", "status", "period", "reviewed_on", "content_changed_on", "is_published"]
     list_filter = [
         "status",
         ("fundings__fund", admin.RelatedOnlyFieldListFilter),
@@ -383,7 +385,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "acronym", "official_title", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["framework"]
-    readonly_fields = ["created", "updated", "version"]
+    readonly_fields = ["content_changed_on", "created", "updated", "version"]
     actions = ["mark_reviewed", "publish", "unpublish"]
     fieldsets = [
         (
@@ -420,11 +422,27 @@ class ProjectAdmin(SimpleHistoryAdmin):
             _("Description"),
             {"fields": ["summary", "description", "agency_role", "agency_role_note", "countries_note"]},
         ),
+        (_("Notes for editors"), {"fields": ["editor_note"]}),
         (
             _("Publication"),
-            {"fields": ["is_published", "position", "reviewed_on", "opened_version", "created", "updated", "version"]},
+            {
+                "fields": [
+                    "is_published",
+                    "position",
+                    "reviewed_on",
+                    "opened_version",
+                    "content_changed_on",
+                    "created",
+                    "updated",
+                    "version",
+                ]
+            },
         ),
     ]
+
+    def get_changeform_initial_data(self, request):
+        # Whoever enters a project confirms its facts that day.
+        return {"reviewed_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
     @admin.display(description=_("period"))
     def period(self, project):
@@ -474,7 +492,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
         if projects.review_overdue(today).exists():
             messages.warning(
                 request,
-                gettext("No one has reviewed this entry in the last %(days)s days. Check it and set “last reviewed”.")
+                gettext("No one has reviewed this entry in the last %(days)s days. Check it and set “facts confirmed”.")
                 % {"days": settings.REVIEW_INTERVAL_DAYS},
             )
 
@@ -482,12 +500,18 @@ class ProjectAdmin(SimpleHistoryAdmin):
         # A change is saved in save_related, once it is known whether the inlines changed too.
         # A version restored from the history comes without inlines, and is saved here.
         if not change or form.restores_history:
+            if change:
+                obj.content_changed_on = timezone.localdate()
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         # Participants, funds, countries, relations and documents are part of the project: a
-        # change to any of them is a new version of it. An unchanged form saves nothing.
-        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+        # change to any of them is a new version of it, and a change of its content. An
+        # unchanged form saves nothing.
+        changed_inlines = any(formset.has_changed() for formset in formsets)
+        if change and (form.has_changed() or changed_inlines):
+            if changed_inlines or set(form.changed_data) - NOT_CONTENT:
+                form.instance.content_changed_on = timezone.localdate()
             try:
                 super().save_model(request, form.instance, form, change)
             except Project.VersionConflict as conflict:
@@ -495,7 +519,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
                 raise
         super().save_related(request, form, formsets, change)
 
-    @admin.action(description=_("Mark the selected projects as reviewed today"), permissions=["change"])
+    @admin.action(description=_("Confirm the facts of the selected projects today"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         today = timezone.localdate()
         self.save_each(request, queryset, reviewed_on=today)

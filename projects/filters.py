@@ -16,7 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -94,10 +94,19 @@ class ProjectFilterForm(forms.Form):
     """The filter form: the FilterSet adds a field for each filter; these three only qualify the others."""
 
     PARTNER_MODES = [("any", _("any of the chosen")), ("all", _("all of the chosen"))]
+    PAST_END = [("show", _("show")), ("hide", _("hide"))]
     YEAR_MIN, YEAR_MAX = 1900, 2100
 
     partner_mode = forms.ChoiceField(
         label=_("Show projects with"), choices=PARTNER_MODES, required=False, initial="any", widget=forms.RadioSelect
+    )
+    # Projects called ongoing when their facts were confirmed, whose latest possible end has passed since.
+    past_end = forms.ChoiceField(
+        label=_("Ongoing projects whose end has passed"),
+        choices=PAST_END,
+        required=False,
+        initial="show",
+        widget=forms.RadioSelect,
     )
     year_from = forms.IntegerField(label=_("Active from year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
     year_to = forms.IntegerField(label=_("Active until year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
@@ -156,6 +165,8 @@ class ProjectFilterSet(django_filters.FilterSet):
     """One filter per question the public asks: who took part, who paid, where, when, how."""
 
     FACETS = FACETS
+    # The choices of the form's radio buttons that apply when none is asked for.
+    DEFAULTS = {"partner_mode": "any", "past_end": "show"}
     INTERFACE_FACETS = ("status", "cooperation_type")
     CATALOGUE_FACETS = ("partner", "fund", "country", "framework")
 
@@ -171,8 +182,13 @@ class ProjectFilterSet(django_filters.FilterSet):
     framework = FacetFilter(label=_("Framework or process"), field_name="framework__slug", distinct=False)
     sort = SortFilter(
         label=_("Sort by"),
-        fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"), ("updated", "updated")),
-        field_labels={"name": _("name"), "start_date": _("start"), "end_date": _("end"), "updated": _("last updated")},
+        fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed_on", "updated")),
+        field_labels={
+            "name": _("name"),
+            "start_date": _("start"),
+            "end_date": _("end"),
+            "content_changed_on": _("last updated"),
+        },
         empty_label=None,
     )
 
@@ -192,9 +208,10 @@ class ProjectFilterSet(django_filters.FilterSet):
                     self.cut_facets.add(name)
                 if name in data:
                     data.setlist(name, values[:MAX_CHOSEN])
-            # "Any of" the chosen partners unless asked otherwise, so that the form shows it chosen.
-            if not data.get("partner_mode"):
-                data["partner_mode"] = "any"
+            # The defaults unless asked otherwise, so that the form shows them chosen.
+            for name, default in self.DEFAULTS.items():
+                if not data.get(name):
+                    data[name] = default
         super().__init__(data, *args, **kwargs)
 
     @property
@@ -224,6 +241,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         for name, filter_ in self.filters.items():
             if values.get(name):
                 queryset = filter_.filter(queryset, values[name])
+        if values.get("past_end") == "hide":
+            queryset = queryset.exclude(pk__in=Project.objects.ongoing_past_end(timezone.localdate()).values("pk"))
         return queryset.active_in(year_from=values.get("year_from"), year_to=values.get("year_to"))
 
     def filter_search(self, queryset, name, value):
@@ -248,10 +267,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(fundings))
 
     def filter_country(self, queryset, name, value):
-        """A country in any role: partner, target, posting location, or named as a partner itself."""
+        """A country in any role: partner, target, posting location, named as a partner itself, or the
+        country of a partner organisation."""
+        partners = Participation.objects.filter(project=OuterRef("pk"))
         return queryset.filter(
             Exists(ProjectCountry.objects.filter(project=OuterRef("pk"), country__code__in=value))
-            | Exists(Participation.objects.filter(project=OuterRef("pk"), country__code__in=value))
+            | Exists(partners.filter(country__code__in=value))
+            | Exists(partners.filter(organisation__country__code__in=value))
         )
 
     # Facets
@@ -343,6 +365,8 @@ class ProjectFilterSet(django_filters.FilterSet):
             if values.get(name) not in (None, ""):
                 value = self.data.get(name)
                 active.append((name, self.form[name].label, value, value))
+        if values.get("past_end") == "hide":
+            active.append(("past_end", self.form["past_end"].label, "hide", _("hidden")))
         return [
             {"legend": legend, "label": label, "remove_url": self.url_without(name, value)}
             for name, legend, value, label in active
@@ -352,8 +376,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         remaining = self.data.copy()
         remaining.setlist(name, [item for item in self.data.getlist(name) if item != value])
         remaining.pop("page", None)
-        if remaining.get("partner_mode") == "any":
-            remaining.pop("partner_mode")  # the default, added by __init__
+        for default_name, default in self.DEFAULTS.items():
+            if remaining.get(default_name) == default:
+                remaining.pop(default_name)  # added by __init__
         return f"?{remaining.urlencode()}" if remaining else self.request.path
 
     # The result, from the catalogue index
@@ -389,6 +414,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             year_from=values.get("year_from"),
             year_to=values.get("year_to"),
             terms=self.search_terms,
+            hide_past_end_on=timezone.localdate() if values.get("past_end") == "hide" else None,
         )
 
     def results(self):

@@ -17,6 +17,7 @@ Projects are numbered by their place in the list's default order (name, then id)
 in that order is a slice of the result's bitmap.
 """
 
+import bisect
 import hashlib
 import time
 from array import array
@@ -40,7 +41,7 @@ TERMS_KEPT = 500
 BLOCK = 1024
 FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
 # The sort orders other than the default, by the field they sort on: unknown values last either way.
-SORTS = {"start": "start_date", "end": "end_date", "updated": "updated"}
+SORTS = {"start": "start_date", "end": "end_date", "updated": "content_changed_on"}
 
 
 def _order(rows, position, *, descending):
@@ -94,8 +95,24 @@ class Order:
         return chosen
 
 
+@dataclass
+class OngoingEnds:
+    """The ongoing projects with a latest possible end, by that end: those past it on a day are a prefix."""
+
+    days: array  # date ordinals, ascending
+    ranks: array
+
+    @classmethod
+    def of(cls, pairs):
+        pairs.sort()
+        return cls(days=array("I", (day for day, _ in pairs)), ranks=array("I", (rank for _, rank in pairs)))
+
+    def before(self, date):
+        return BitMap(self.ranks[: bisect.bisect_left(self.days, date.toordinal())])
+
+
 class CatalogueIndex:
-    def __init__(self, *, version, ids, options, start_years, end_years, unknown_start, unknown_end, orders):
+    def __init__(self, *, version, ids, options, start_years, end_years, unknown_start, unknown_end, orders, ends):
         self.version = version
         self.ids = ids
         self.options = options
@@ -104,6 +121,7 @@ class CatalogueIndex:
         self.unknown_start = unknown_start
         self.unknown_end = unknown_end
         self.orders = orders
+        self.ends = ends
         self.everything = BitMap(range(len(ids)))
         self.memo = {}
         self.terms = OrderedDict()  # the projects of the search terms asked for last, in this worker
@@ -132,8 +150,11 @@ class CatalogueIndex:
         rank_of = {pk: rank for rank, pk in enumerate(ids)}
         members = {facet: defaultdict(list) for facet in FACETS}
         starts, ends = defaultdict(list), defaultdict(list)
+        ongoing_ends = []
         for rank, (_, _, status, kind, framework, earliest, latest, *_sort_values) in enumerate(rows):
             members["status"][status].append(rank)
+            if status == Project.Status.ONGOING and latest is not None:
+                ongoing_ends.append((latest.toordinal(), rank))
             if kind:
                 members["cooperation_type"][kind].append(rank)
             if framework:
@@ -142,14 +163,16 @@ class CatalogueIndex:
             ends[latest and latest.year].append(rank)
         published = Q(project__is_published=True)
         participations = Participation.objects.filter(published).values_list(
-            "project_id", "organisation__slug", "country__code"
+            "project_id", "organisation__slug", "country__code", "organisation__country__code"
         )
-        for pk, organisation, country in participations.iterator(chunk_size=10000):
+        for pk, organisation, country, home in participations.iterator(chunk_size=10000):
             if (rank := rank_of.get(pk)) is not None:
                 if organisation:
                     members["partner"][organisation].append(rank)
                 if country:  # a country named as a partner
                     members["country"][country].append(rank)
+                if home:  # a partner organisation's country
+                    members["country"][home].append(rank)
         places = ProjectCountry.objects.filter(published).values_list("project_id", "country__code")
         for pk, country in places.iterator(chunk_size=10000):
             if (rank := rank_of.get(pk)) is not None:
@@ -181,6 +204,7 @@ class CatalogueIndex:
             unknown_start=bitmap(starts.get(None, [])),
             unknown_end=bitmap(ends.get(None, [])),
             orders=orders,
+            ends=OngoingEnds.of(ongoing_ends),
         )
 
     # Finding projects
@@ -197,6 +221,10 @@ class CatalogueIndex:
             not_ended = [bitmap for year, bitmap in self.end_years.items() if year >= year_from]
             active = active & BitMap.union(self.unknown_end, *not_ended)
         return active
+
+    def ongoing_past_end(self, today):
+        """Projects called ongoing whose latest possible end is before `today` (ProjectQuerySet.ongoing_past_end)."""
+        return self.remember(("past end", today), lambda: self.ends.before(today))
 
     def matching(self, term):
         """Projects whose text, partners or funds match one search term (see projects/search.py).
@@ -219,10 +247,13 @@ class CatalogueIndex:
             self.terms.popitem(last=False)
         return ranks
 
-    def select(self, *, chosen, partner_mode="any", year_from=None, year_to=None, terms=()):
-        """The projects that the chosen options (facet -> values), the years and the search terms let through."""
+    def select(self, *, chosen, partner_mode="any", year_from=None, year_to=None, terms=(), hide_past_end_on=None):
+        """The projects that the chosen options (facet -> values), the years and the search terms let through,
+        without the ongoing projects whose end has passed on `hide_past_end_on` if given."""
         common = [bitmap for bitmap in [self.active_in(year_from=year_from, year_to=year_to)] if bitmap is not None]
         common += [self.matching(term) for term in terms]
+        if hide_past_end_on is not None:
+            common.append(self.everything - self.ongoing_past_end(hide_past_end_on))
         narrowing = {}
         for facet, values in chosen.items():
             bitmaps = [self.options[facet].get(value, BitMap()) for value in values]

@@ -301,6 +301,10 @@ class Participation(ChoiceLabels, models.Model):
         SECRETARIAT = "secretariat", _("secretariat")
         SUPPORT_FUNCTION = "support_function", _("support function")
         INITIATOR = "initiator", _("initiator")
+        PROJECT_ACTOR = "project_actor", _("project actor")
+        STAKEHOLDER_AND_PARTNER = "stakeholder_and_partner", _("stakeholder and partner")
+        # The source names the actor and, at most, what it did: the note keeps that, in its words.
+        NOT_STATED = "not_stated", _("role not stated")
 
     project = models.ForeignKey(
         "Project", on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
@@ -388,7 +392,7 @@ class Participation(ChoiceLabels, models.Model):
 
 
 # What a relation shows on a project's page, besides the other project's name and address.
-RELATION_COLUMNS = ("kind", "note", "external_name", "project", "related_project")
+RELATION_COLUMNS = ("kind", "certainty", "note", "external_name", "project", "related_project")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -436,7 +440,7 @@ class ProjectQuerySet(models.QuerySet):
                 "inverse_relations",
                 queryset=ProjectRelation.objects.select_related("project")
                 .filter(project__is_published=True)
-                .only(*RELATION_COLUMNS, "project__name", "project__slug"),
+                .only(*RELATION_COLUMNS, "project__name", "project__slug", "project__status"),
             ),
             "documents",
         )
@@ -547,6 +551,14 @@ class Project(ChoiceLabels, models.Model):
     # so that "active in these years" and "ongoing past its end" are plain, indexed comparisons.
     earliest_start = models.DateField(_("earliest possible start"), null=True, editable=False)
     latest_end = models.DateField(_("latest possible end"), null=True, editable=False)
+    editor_note = models.TextField(
+        _("notes for editors"),
+        blank=True,
+        help_text=_(
+            "How the source was read: what it leaves open, its own wording. Shown only here, never on the public "
+            "pages; write what a reader needs to know in the fields above."
+        ),
+    )
     countries_note = models.TextField(
         _("note on countries"),
         blank=True,
@@ -561,12 +573,17 @@ class Project(ChoiceLabels, models.Model):
     is_published = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished projects are visible only to editors, as a preview.")
     )
+    # The day the facts, the status among them, were last confirmed: the source page's date for
+    # the shipped content, the day of an editor's review since. Shown with the status.
     reviewed_on = models.DateField(
-        _("last reviewed"),
+        _("facts confirmed"),
         null=True,
         blank=True,
-        help_text=_("The day an editor last checked that the entry is still true."),
+        help_text=_("The day an editor last checked that the entry, its status included, is still true."),
     )
+    # The day the entry's content last changed (not its review, order or publication): the
+    # source page's date for the shipped content. Shown as "last updated".
+    content_changed_on = models.DateField(_("content last changed"), default=timezone.localdate, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("last updated"), auto_now=True)
@@ -586,7 +603,7 @@ class Project(ChoiceLabels, models.Model):
             models.Index(fields=["name"], name="project_name_idx"),
             models.Index(fields=["start_date", "name"], name="project_start_idx"),
             models.Index(fields=["end_date", "name"], name="project_end_idx"),
-            models.Index(fields=["updated"], name="project_updated_idx"),
+            models.Index(fields=["content_changed_on"], name="project_changed_idx"),
             models.Index(fields=["status", "is_published"], name="project_status_idx"),
             models.Index(fields=["latest_end", "earliest_start"], name="project_period_bounds_idx"),
             models.Index(fields=["status", "latest_end"], name="project_status_end_idx"),
@@ -666,8 +683,13 @@ class Project(ChoiceLabels, models.Model):
         return True
 
     def set_period_bounds(self):
-        """Derive the earliest possible start and the latest possible end from the period (save() does this)."""
+        """Derive the earliest possible start and the latest possible end from the period (save() does this).
+
+        A project that was closed on the day its facts were confirmed ended that day at the latest.
+        """
         self.earliest_start, self.latest_end = self.period.earliest_start(), self.period.latest_end()
+        if self.status == self.Status.CLOSED and self.reviewed_on is not None:
+            self.latest_end = min(self.latest_end or self.reviewed_on, self.reviewed_on)
 
     def clean(self):
         # Store each date as the first day of its unit, so that precision and date agree.
@@ -817,16 +839,54 @@ class ProjectRelation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         CONTINUES = "continues", _("continues")
         BUILDS_ON = "builds_on", _("builds on")
-        FOLLOWED_UP_BY = "followed_up_by", _("was followed up by")
+        FOLLOWED_UP_BY = "followed_up_by", _("is followed up by")
         INTEGRATED_INTO = "integrated_into", _("is integrated into")
-        SUCCEEDED_BY = "succeeded_by", _("was succeeded by")
+        SUCCEEDED_BY = "succeeded_by", _("is succeeded by")
 
+    class Certainty(models.TextChoices):
+        STATED = "stated", _("stated as a fact")
+        PLANNED = "planned", _("planned")
+        LIKELY = "likely", _("likely")
+
+    # How a project's page says the relation: in the past tense once the project has closed, and
+    # as planned or likely where the source says no more.
+    LABELS = {
+        "past": {
+            Kind.CONTINUES: _("continued"),
+            Kind.BUILDS_ON: _("built on"),
+            Kind.FOLLOWED_UP_BY: _("was followed up by"),
+            Kind.INTEGRATED_INTO: _("was integrated into"),
+            Kind.SUCCEEDED_BY: _("was succeeded by"),
+        },
+        Certainty.PLANNED: {
+            Kind.CONTINUES: _("is planned to continue"),
+            Kind.BUILDS_ON: _("is planned to build on"),
+            Kind.FOLLOWED_UP_BY: _("is planned to be followed up by"),
+            Kind.INTEGRATED_INTO: _("is planned to be integrated into"),
+            Kind.SUCCEEDED_BY: _("is planned to be succeeded by"),
+        },
+        Certainty.LIKELY: {
+            Kind.CONTINUES: _("will most likely continue"),
+            Kind.BUILDS_ON: _("will most likely build on"),
+            Kind.FOLLOWED_UP_BY: _("will most likely be followed up by"),
+            Kind.INTEGRATED_INTO: _("will most likely be integrated into"),
+            Kind.SUCCEEDED_BY: _("will most likely be succeeded by"),
+        },
+    }
+    # The same relation on the other project's page: always between two projects in the catalogue.
     INVERSE_LABELS = {
         Kind.CONTINUES: _("is continued by"),
         Kind.BUILDS_ON: _("is built on by"),
         Kind.FOLLOWED_UP_BY: _("follows up"),
         Kind.INTEGRATED_INTO: _("integrates"),
         Kind.SUCCEEDED_BY: _("succeeds"),
+    }
+    PAST_INVERSE_LABELS = {
+        Kind.CONTINUES: _("was continued by"),
+        Kind.BUILDS_ON: _("was built on by"),
+        Kind.FOLLOWED_UP_BY: _("followed up"),
+        Kind.INTEGRATED_INTO: _("integrated"),
+        Kind.SUCCEEDED_BY: _("succeeded"),
     }
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="relations", verbose_name=_("project"))
@@ -845,6 +905,7 @@ class ProjectRelation(ChoiceLabels, models.Model):
         blank=True,
         help_text=_("Only when the related project has no entry here, e.g. ERRIN."),
     )
+    certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty, default=Certainty.STATED)
     note = models.TextField(_("note"), blank=True)
 
     objects = ProjectRelationManager()
@@ -898,8 +959,24 @@ class ProjectRelation(ChoiceLabels, models.Model):
         return str(self.related_project) if self.related_project_id else self.external_name
 
     @property
+    def is_past(self):
+        """Whether the relation lies in the past: its project has closed."""
+        return self.project.status == Project.Status.CLOSED
+
+    @property
+    def label(self):
+        """The relation as the project's page says it: "PP7 continued PP4", "ERIN will most likely be integrated…"."""
+        if self.certainty != self.Certainty.STATED:
+            return self.LABELS[self.certainty][self.kind]
+        return self.LABELS["past"][self.kind] if self.is_past else self.get_kind_display()
+
+    @property
     def inverse_label(self):
-        return self.INVERSE_LABELS[self.kind]
+        """The relation as the related project's page says it: "PP4 was continued by PP7"."""
+        label = (self.PAST_INVERSE_LABELS if self.is_past else self.INVERSE_LABELS)[self.kind]
+        if self.certainty != self.Certainty.STATED:
+            return f"{label} ({self.get_certainty_display()})"
+        return label
 
 
 class Document(ChoiceLabels, models.Model):

@@ -1,6 +1,6 @@
 """A cache of the public pages, shared by all app servers, for visitors who are not logged in.
 
-A page is kept under its address, its language, the catalogue version and the release
+A page is kept under its address, its language, the catalogue version, the day and the release
 (portal/release.py): an editor's change moves the version on, so the very next request on
 any app server renders the page anew, and what was kept before is never served again; nor
 is a page rendered by the code before a deployment. Only what is the same for every
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal import cache
 from portal.release import RELEASE
@@ -27,8 +27,9 @@ from .models import CatalogueVersion
 
 
 def page_key(request, version):
+    # Under the day too: a page tells whether an ongoing project's end has passed.
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{RELEASE}:{version}:{translation.get_language()}:{address}"
+    return f"page:{RELEASE}:{version}:{timezone.localdate()}:{translation.get_language()}:{address}"
 
 
 def is_for_everyone(request):

@@ -43,7 +43,8 @@ LIST_COLUMNS = (
     "end_precision",
     "duration_months",
     "duration_is_approximate",
-    "updated",
+    "content_changed_on",
+    "reviewed_on",
     "latest_end",
 )
 

@@ -38,8 +38,9 @@ PROJECTS = [
             ("NL", "partner"),
             ("CH", "partner"),
             ("HU", "partner"),
-            ("easo", "stakeholder"),
-            ("unhcr", "stakeholder"),
+            # "viktiga intressenter och partners"
+            ("easo", "stakeholder_and_partner"),
+            ("unhcr", "stakeholder_and_partner"),
         },
         "funds": {("amif-sarskilda-atgarder", "main")},
         "countries": {(code, "partner_country") for code in ("BE", "IT", "NL", "CH", "HU")},
@@ -54,7 +55,7 @@ PROJECTS = [
         "status": "ongoing",
         "agency_role": "lead",
         "partners": {("NL", "partner"), ("SI", "partner"), ("RS", "partner")},
-        "funds": {("ipa", "main"), ("sida", "co_financing")},
+        "funds": {("ipa", "not_stated"), ("sida", "co_financing")},  # "finansieras av EU genom IPA"
         "countries": {("RS", "target_country"), ("NL", "partner_country"), ("SI", "partner_country")},
         "start": (day(2015, 9), "season"),
         "end": UNKNOWN,
@@ -67,7 +68,7 @@ PROJECTS = [
         "status": "ongoing",
         "agency_role": "partner",
         "partners": {("NL", "lead"), ("AT", "partner")},
-        "funds": {("ipa", "main"), ("sida", "co_financing")},
+        "funds": {("ipa", "not_stated"), ("sida", "co_financing")},  # "finansieras av EU genom IPA"
         "countries": {("XK", "target_country"), ("NL", "partner_country"), ("AT", "partner_country")},
         "start": (day(2016, 3), "season"),
         "end": UNKNOWN,
@@ -91,7 +92,7 @@ PROJECTS = [
     {
         "slug": "erin",
         "status": "ongoing",
-        "agency_role": "partner",
+        "agency_role": "not_stated",  # the source says what the agency does, not its role
         "partners": {("NL", "lead"), ("Lokala samarbetsorganisationer i respektive hemland", "implementer")},
         "funds": {("amif", "co_financing")},
         "countries": set(),
@@ -137,7 +138,7 @@ PROJECTS = [
     {
         "slug": "turkiet-dgmm",
         "status": "closed",
-        "agency_role": "partner",
+        "agency_role": "not_stated",  # "bidrog med teknisk assistans"
         "partners": {("dgmm", "beneficiary")},
         "funds": {("sida", "not_stated")},
         "countries": {("TR", "target_country")},
@@ -151,7 +152,7 @@ PROJECTS = [
         "slug": "eac-piloten-pp4",
         "status": "closed",
         "agency_role": "co_lead",
-        "partners": {("DE", "co_lead"), ("easo", "stakeholder"), ("unhcr", "stakeholder")},
+        "partners": {("DE", "co_lead"), ("easo", "project_actor"), ("unhcr", "project_actor")},  # "projektaktörer"
         "funds": set(),
         "countries": {("KG", "target_country"), ("TR", "target_country")},
         "start": (day(2012, 8), "month"),
@@ -202,8 +203,8 @@ PROJECTS = [
     {
         "slug": "european-asylum-curriculum",
         "status": "closed",
-        "agency_role": "initiator",
-        "partners": set(),
+        "agency_role": "not_stated",
+        "partners": {("SE", "initiator")},  # "startade 2006 på svenskt initiativ"
         "funds": {("europeiska-flyktingfonden", "co_financing")},
         "countries": set(),
         "start": (day(2006), "year"),
@@ -233,7 +234,7 @@ PROJECTS = [
         "funds": set(),
         "countries": {(code, "target_country") for code in ("AF", "BD", "IR", "IQ", "PK")}
         | {(code, "partner_country") for code in ("NL", "NO", "CH", "TR")},
-        "start": (day(2011), "year"),
+        "start": UNKNOWN,  # the agency took part 2011–2013; the start is not given
         "end": (day(2013, 4), "month"),
         "duration": NO_DURATION,
         "relations": set(),

@@ -96,7 +96,9 @@ def test_year_overlap_uses_the_honest_precision(client, catalogue, years, presen
 
 def test_only_one_year_bound(client, catalogue):
     assert "soderkopingsprocessen" not in slugs(client, {"year_from": 2013})
-    assert slugs(client, {"year_to": 2006}) == {"soderkopingsprocessen", "european-asylum-curriculum"}
+    # Fostering's start is not known: it may have run in 2006.
+    expected = {"soderkopingsprocessen", "european-asylum-curriculum", "fostering-migration-cooperation"}
+    assert slugs(client, {"year_to": 2006}) == expected
 
 
 @pytest.mark.parametrize("query", ["österrike", "ÖSTERRIKE", "Österrike", "österr"])

@@ -7,6 +7,7 @@ Two hundred random combinations of filters on two thousand synthetic projects sh
 real catalogue (bench/seed.py), on whichever database the suite runs on (SQLite or PostgreSQL).
 """
 
+import datetime
 import random
 from collections import Counter
 
@@ -28,7 +29,8 @@ def random_query(rng, values):
     """A query string as people write them: a few filters, popular values more often, now and then junk."""
     params = []
     for _ in range(rng.randint(0, 4)):
-        kind = rng.choice(["status", "partner", "fund", "country", "years", "type", "framework", "q", "junk"])
+        kinds = ["status", "partner", "fund", "country", "years", "type", "framework", "q", "past_end", "junk"]
+        kind = rng.choice(kinds)
         if kind == "status":
             params.append(("status", rng.choice(["ongoing", "closed"])))
         elif kind == "partner":
@@ -47,6 +49,8 @@ def random_query(rng, values):
             params.append(("cooperation_type", rng.choice(values["cooperation_type"])))
         elif kind == "framework":
             params.append(("framework", rng.choice(values["framework"])))
+        elif kind == "past_end":
+            params.append(("past_end", rng.choice(["hide", "hide", "show", "gömd"])))
         elif kind == "q":
             params.append(("q", rng.choice([COMMON_WORD, RARE_WORDS[0], "migration", "asyl stöd", "sam", "a"])))
         else:
@@ -65,11 +69,12 @@ def memberships():
         values["status"][pk] = {status}
         values["cooperation_type"][pk] = {kind}
         values["framework"][pk] = {framework}
-    for pk, organisation, country in Participation.objects.values_list(
-        "project_id", "organisation__slug", "country__code"
+    for pk, organisation, country, home in Participation.objects.values_list(
+        "project_id", "organisation__slug", "country__code", "organisation__country__code"
     ):
         values["partner"].setdefault(pk, set()).add(organisation)
         values["country"].setdefault(pk, set()).add(country and str(country))  # a country named as a partner
+        values["country"][pk].add(home and str(home))  # a partner organisation's country
     for pk, country in ProjectCountry.objects.values_list("project_id", "country__code"):
         values["country"].setdefault(pk, set()).add(str(country))
     for pk, fund, whole in Funding.objects.values_list("project_id", "fund__slug", "fund__parent__slug"):
@@ -104,6 +109,7 @@ def test_the_index_gives_what_plain_sql_gives_on_random_filters():
         "framework": list(Framework.objects.values_list("slug", flat=True)),
     }
     members = memberships()
+    assert Project.objects.published().ongoing_past_end(datetime.date.today()).count() > 20  # for past_end=hide
     rng = random.Random(2026)
     results = Counter()
     for _ in range(COMBINATIONS):
