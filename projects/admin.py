@@ -369,16 +369,28 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RelatedByNameFilter(admin.RelatedOnlyFieldListFilter):
+    """The rows that projects refer to, by name, and no empty choice (a participation without an
+    organisation names a country instead; it is no organisation called "-")."""
+
+    @property
+    def include_empty_choice(self):
+        return False
+
+    def field_choices(self, field, request, model_admin):
+        return sorted(super().field_choices(field, request, model_admin), key=lambda choice: str(choice[1]).casefold())
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     form = ProjectAdminForm
     inlines = [ParticipationInline, FundingInline, ProjectCountryInline, ProjectRelationInline, DocumentInline]
-    list_display = ["name", "acronym", "status", "period", "reviewed_on", "content_changed_on", "is_published"]
+    list_display = ["name", "status", "period", "confirmed", "changed", "is_published"]
     list_filter = [
         "status",
-        ("fundings__fund", admin.RelatedOnlyFieldListFilter),
-        ("participations__organisation", admin.RelatedOnlyFieldListFilter),
-        ("project_countries__country", admin.RelatedOnlyFieldListFilter),
+        ("fundings__fund", RelatedByNameFilter),
+        ("participations__organisation", RelatedByNameFilter),
+        ("project_countries__country", RelatedByNameFilter),
         "is_published",
         NeedsReviewFilter,
     ]
@@ -447,6 +459,15 @@ class ProjectAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("period"))
     def period(self, project):
         return str(project.period)
+
+    # The two days as short as they go, so that the list fits a 1280-pixel screen.
+    @admin.display(description=_("confirmed"), ordering="reviewed_on")
+    def confirmed(self, project):
+        return project.reviewed_on.isoformat() if project.reviewed_on else "–"
+
+    @admin.display(description=_("changed"), ordering="content_changed_on")
+    def changed(self, project):
+        return project.content_changed_on.isoformat()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

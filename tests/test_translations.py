@@ -20,3 +20,15 @@ def test_every_string_marked_in_the_public_templates_is_translated():
     with translation.override("sv"):
         untranslated = sorted(text for text in marked - SAME_IN_SWEDISH if translation.gettext(text) == text)
     assert untranslated == [], untranslated
+
+
+def test_the_admin_words_that_django_and_axes_lack_in_swedish_are_ours():
+    """Django 6.1's new admin words and django-axes's, which their own Swedish catalogues lack."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    with translation.override("sv"):
+        assert str(BLANK_CHOICE_LABEL) == "- Välj ett alternativ -"
+        assert translation.gettext("Filter by %(field_name)s") == "Filtrera på %(field_name)s"
+        assert str(AccessAttempt._meta.verbose_name_plural) == "inloggningsförsök"
+        assert str(AccessLog._meta.get_field("logout_time").verbose_name) == "Utloggningstid"

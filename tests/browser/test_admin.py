@@ -76,3 +76,27 @@ def test_admin_pages_axe_report(live_server, editor_account, page, name, record_
 #   aria-input-field-name: the select2 combobox of Django's autocomplete widget has no
 #   accessible name (its hidden <select> is labelled, the visible combobox is not).
 DJANGO_ADMIN_KNOWN = {"aria-input-field-name"}
+
+
+def test_the_admin_speaks_swedish_sorts_its_filters_and_fits_1280_pixels(live_server, editor_account, chromium):
+    """An editor in New York: no English, no time-zone note under a date, filters by name, no "-", no cut column."""
+    viewport = {"width": 1280, "height": 900}
+    context = chromium.new_context(viewport=viewport, locale="sv-SE", timezone_id="America/New_York")
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(live_server.url + reverse("admin:projects_project_changelist"))
+    results = page.locator(".results")
+    assert results.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert page.locator("select[name=action] option").first.inner_text() == "- Välj ett alternativ -"
+    countries = page.locator("#changelist-filter details").nth(3)
+    assert "På land" in countries.locator("summary").inner_text()
+    names = countries.locator("li a").all_inner_texts()[1:]  # after "Alla"
+    assert names == sorted(names, key=str.casefold) and "Österrike" in names
+    organisations = page.locator("#changelist-filter details").nth(2).locator("li a").all_inner_texts()
+    assert "-" not in organisations and "Polens inrikesministerium" in organisations
+    page.goto(live_server.url + reverse("admin:projects_project_change", args=[Project.objects.get(slug="erin").pk]))
+    assert page.locator("#id_reviewed_on").is_visible() and page.locator(".timezonewarning").count() == 0
+    page.goto(live_server.url + reverse("admin:feedback_feedback_changelist"))
+    text = page.locator("#content").inner_text()
+    assert "Filter by" not in text and "Select an option" not in text
+    context.close()
