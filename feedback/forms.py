@@ -1,6 +1,5 @@
 """The two feedback forms: yes or no first, then a comment. Both carry the page they are about and a honeypot."""
 
-import re
 from urllib.parse import urlsplit
 
 from django import forms
@@ -8,21 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from portal.printable import without_control_characters
+
 from .models import COMMENT_MAX_LENGTH, Feedback
 
-# C0 and C1 control characters and DEL (NUL among them). A comment keeps its tabs and line breaks.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-CONTROL_CHARACTERS_BUT_TAB_AND_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 PAGE_MAX_LENGTH = Feedback._meta.get_field("page").max_length
-
-
-def without_control_characters(value, *, multiline=False):
-    if not multiline:
-        return CONTROL_CHARACTERS.sub("", value)
-    # Browsers send a textarea's line breaks as CRLF but count each as one character against
-    # maxlength; as LF, a comment that fitted in the browser also fits here.
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_CHARACTERS_BUT_TAB_AND_NEWLINE.sub("", value)
 
 
 def local_path(value, *, host):

@@ -33,17 +33,18 @@ BATCH = 500
 ARTICLE_TEMPLATE = "projects/project_article.html"
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-2/{RELEASE}"
+FORMAT = f"json-3/{RELEASE}"
 
 
 @dataclass(frozen=True)
 class Page:
-    """What a snapshot holds: the project's name, its article's HTML in each language, and the last
-    day the article holds true as rendered (ISO date; None when no day changes it)."""
+    """What a snapshot holds: the project's name and summary, its article's HTML in each language, and
+    the last day the article holds true as rendered (ISO date; None when no day changes it)."""
 
     name: str
     articles: dict
     true_until: str | None = None
+    summary: str = ""
 
     def article(self, language):
         return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
@@ -83,7 +84,7 @@ def restored(data, slug):
     """The Page a snapshot holds; None (and a log line) when it cannot be read back."""
     try:
         held = json.loads(zlib.decompress(data))
-        return Page(name=held["name"], articles=held["articles"], true_until=held["true_until"])
+        return Page(**{name: held[name] for name in ("name", "articles", "true_until", "summary")})
     except Exception:  # noqa: BLE001 - any damage: the page is read from the database instead
         logger.warning("The snapshot of %s could not be read; the page is read from the database", slug)
         return None
@@ -101,7 +102,8 @@ def render(project, languages=None):
     # An ongoing project's page says so once even its latest possible end has passed (status.html).
     today = timezone.localdate()
     ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
-    return Page(name=project.name, articles=articles, true_until=project.latest_end.isoformat() if ends else None)
+    true_until = project.latest_end.isoformat() if ends else None
+    return Page(name=project.name, articles=articles, true_until=true_until, summary=project.summary)
 
 
 def keep(projects, taken_at):
@@ -126,7 +128,7 @@ def version_number(key):
 
 
 def snapshot_data(page):
-    held = {"name": page.name, "articles": page.articles, "true_until": page.true_until}
+    held = {"name": page.name, "articles": page.articles, "true_until": page.true_until, "summary": page.summary}
     return zlib.compress(json.dumps(held).encode(), 1)
 
 

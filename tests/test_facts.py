@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import Fund, Funding, Organisation, Participation, Project, ProjectRelation
+from projects.models import Funding, Participation, Project, ProjectRelation
+from tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -78,19 +79,6 @@ def test_a_partner_organisations_country_counts_in_the_country_facet(client, cat
     assert counts["PL"] == 1 and counts["SE"] == 1  # Sweden: the initiative behind EAC
     assert all(option.count for facet in response.context["facets"] for option in facet.options)
     assert "(0)" not in response.text
-
-
-def public_pages(client):
-    """Every public page of the shipped catalogue, in both languages."""
-    addresses = [reverse("projects:home"), reverse("projects:list"), reverse("projects:accessibility")]
-    addresses += [project.get_absolute_url() for project in Project.objects.published()]
-    for name, model in (("projects:partner", Organisation), ("projects:fund", Fund)):
-        addresses += [reverse(name, args=[slug]) for slug in model.objects.values_list("slug", flat=True)]
-    for address in addresses:
-        for language in ("", "/en"):
-            response = client.get(language + address)
-            assert response.status_code == 200, address
-            yield language + address, response.text
 
 
 def test_the_public_pages_never_talk_about_the_source_and_editors_keep_their_notes(client, make_editor, catalogue):

@@ -81,7 +81,8 @@ def test_list_survives_hostile_query(client, catalogue, query):
     assert Project.objects.count() == 15
 
 
-@pytest.mark.parametrize("query", ["partner=nope", "year_from=abc", "q=%00", "sort=password", "country=" + MARKUP])
+# A NUL is dropped from the query before any view reads it (portal/printable.py): see test_valid_and_findable.py.
+@pytest.mark.parametrize("query", ["partner=nope", "year_from=abc", "sort=password", "country=" + MARKUP])
 def test_invalid_value_is_reported_next_to_its_control(client, catalogue, query):
     response = client.get(f"{reverse('projects:list')}?{query}&status=closed")
     assert 'class="field-error"' in response.text
