@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.public_pages import public_addresses
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -49,12 +51,26 @@ def test_feedback_thanks_has_no_wcag_violations(live_server, catalogue, page, ax
     assert_no_violations_wide_and_narrow(page, axe)
 
 
-def test_narrow_screen_does_not_scroll_sideways(live_server, catalogue, page):
+def test_no_public_page_scrolls_sideways_at_320_pixels(live_server, catalogue, page):
+    """Every page, the 15 projects' included, in both languages: long words break instead."""
     page.set_viewport_size({"width": 320, "height": 900})
-    for path in ("/", "/projekt/", "/projekt/twinning-kosovo/", "/fond/amif/"):
+    addresses = public_addresses()
+    assert len(addresses) > 60
+    for path in addresses:
         page.goto(live_server.url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, path
+
+
+def test_stacked_tables_keep_their_column_labels(live_server, catalogue, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/projekt/eu-frank/")
+    cells = page.locator("#participants + table tbody tr").first.locator("td")
+    labels = [cell.evaluate("cell => getComputedStyle(cell, '::before').content") for cell in cells.all()]
+    assert labels[0] == '"Roll: "'
+    assert page.locator("#participants + table thead").evaluate("head => head.getBoundingClientRect().height") <= 1
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert cells.first.evaluate("cell => getComputedStyle(cell, '::before').content") == "none"
 
 
 def test_the_check_catches_a_violation(live_server, catalogue, page, axe):
