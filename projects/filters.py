@@ -77,6 +77,22 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 class SortFilter(django_filters.OrderingFilter):
     """Sorting where unknown dates go last in either direction, and ties are broken by name."""
 
+    # Each order in words of its own, translated when shown (django-filter would join "(descending)"
+    # to a label once, in the language of the first request).
+    LABELS = {
+        "name": _("name, A to Ö"),
+        "-name": _("name, Ö to A"),
+        "start": _("start, earliest first"),
+        "-start": _("start, latest first"),
+        "end": _("end, earliest first"),
+        "-end": _("end, latest first"),
+        "updated": _("last updated, oldest first"),
+        "-updated": _("last updated, newest first"),
+    }
+
+    def build_choices(self, fields, labels):
+        return [(value, self.LABELS[value]) for value in self.LABELS]
+
     def filter(self, qs, value):
         if not value:
             return qs
@@ -183,12 +199,6 @@ class ProjectFilterSet(django_filters.FilterSet):
     sort = SortFilter(
         label=_("Sort by"),
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed_on", "updated")),
-        field_labels={
-            "name": _("name"),
-            "start_date": _("start"),
-            "end_date": _("end"),
-            "content_changed_on": _("last updated"),
-        },
         empty_label=None,
     )
 

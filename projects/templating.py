@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import npgettext
 
 from .context_processors import content_language
 
@@ -21,15 +21,17 @@ def facet_options(facet, content_lang=""):
     over them costs more than building the lines here.
     """
     lang = content_lang if facet.is_content else ""
-    projects_word = escape(gettext("projects"))
+    words = {}  # "1 project", "2 projects": one lookup per number
     items = []
     for number, option in enumerate(facet.options, start=1):
+        if option.count not in words:
+            words[option.count] = escape(npgettext("projects behind an option", "project", "projects", option.count))
         ident = f"{facet.name}-{number}"
         css = ' class="part"' if option.is_part else ""
         checked = " checked" if option.chosen else ""
         items.append(
             f'<li{css}><input type="checkbox" name="{facet.name}" value="{escape(option.value)}" id="{ident}"{checked}>'
             f' <label for="{ident}"{lang}>{escape(option.label)} <span class="count">({option.count}'
-            f'<span class="visually-hidden"> {projects_word}</span>)</span></label></li>'
+            f'<span class="visually-hidden"> {words[option.count]}</span>)</span></label></li>'
         )
     return mark_safe("\n".join(items))  # noqa: S308 - every value in it is escaped above

@@ -144,6 +144,11 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context["results_heading"] = ngettext("%(counter)s project matches", "%(counter)s projects match", count) % {
             "counter": count
         }
+        context["title"] = list_title([active["label"] for active in context["active_filters"]], count)
+        chosen = len(context["active_filters"])
+        context["filters_summary"] = (
+            _("Filter projects (%(counter)s chosen)") % {"counter": chosen} if chosen else _("Filter projects")
+        )
         context["search_cut_hint"] = ngettext(
             "Only the first word was searched for.", "Only the first %(counter)s words were searched for.", MAX_TERMS
         ) % {"counter": MAX_TERMS}
@@ -151,6 +156,14 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
             "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
         ) % {"counter": MAX_CHOSEN}
         return context
+
+
+def list_title(filters, count):
+    """The list page's title: what it shows and how many, "Projekt – AMIF, Serbien (3 träffar)"."""
+    hits = ngettext("%(counter)s result", "%(counter)s results", count) % {"counter": count}
+    if not filters:
+        return f"{_('All projects')} ({hits})"
+    return f"{_('Projects')} – {', '.join(str(label) for label in filters)} ({hits})"
 
 
 def crumbs_to(label):
