@@ -198,6 +198,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# How long what people leave behind is kept (`manage.py forget_old_records`, run daily; the
+# privacy page says the same): login records (django-axes) and page feedback, in days. A
+# feedback row's keyed hash of the client's address, which the rate limit counts, goes after a day.
+LOGIN_RECORDS_DAYS = int(os.environ.get("LOGIN_RECORDS_DAYS", "90"))
+FEEDBACK_DAYS = int(os.environ.get("FEEDBACK_DAYS", "365"))
+FEEDBACK_CLIENT_HOURS = 24
+
 # An entry an editor has not checked for this many days is listed as needing review.
 REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("partner/<slug:slug>/", cached_page(views.OrganisationDetailView.as_view()), name="partner"),
     path("fond/<slug:slug>/", cached_page(views.FundDetailView.as_view()), name="fund"),
     path("tillganglighet/", cached_page(views.AccessibilityStatementView.as_view()), name="accessibility"),
+    path("personuppgifter/", cached_page(views.PrivacyView.as_view()), name="privacy"),
 ]

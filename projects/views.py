@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -261,3 +262,21 @@ class AccessibilityStatementView(TemplateView):
     def get_template_names(self):
         # The statement is a legal text written out in full in each language.
         return [f"projects/accessibility_{translation.get_language()}.html", "projects/accessibility_sv.html"]
+
+
+class PrivacyView(TemplateView):
+    """What the site stores about the people who use it, and for how long: the periods as configured,
+    which `manage.py forget_old_records` keeps to."""
+
+    def get_template_names(self):
+        return [f"projects/privacy_{translation.get_language()}.html", "projects/privacy_sv.html"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            login_records_days=settings.LOGIN_RECORDS_DAYS,
+            feedback_days=settings.FEEDBACK_DAYS,
+            feedback_client_hours=settings.FEEDBACK_CLIENT_HOURS,
+            session_hours=settings.SESSION_COOKIE_AGE // 3600,
+            csrf_cookie_days=settings.CSRF_COOKIE_AGE // 86400,
+            **kwargs,
+        )
