@@ -1,4 +1,5 @@
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 # Catalogue content is written in Swedish; on pages in another language it is marked up
@@ -7,6 +8,10 @@ CONTENT_LANGUAGE = "sv"
 
 
 def content_language(request):
-    if translation.get_language() == CONTENT_LANGUAGE:
-        return {"content_lang": ""}
-    return {"content_lang": mark_safe(f' lang="{CONTENT_LANGUAGE}"')}
+    """`content_lang`, the attribute that marks Swedish content on a page in another language, and
+    `in_swedish`, the notice a block of such content starts with (empty on Swedish pages)."""
+    language = translation.get_language()
+    if language == CONTENT_LANGUAGE:
+        return {"content_lang": "", "in_swedish": ""}
+    notice = format_html('<span class="in-swedish" lang="{}">({})</span> ', language, translation.gettext("in Swedish"))
+    return {"content_lang": mark_safe(f' lang="{CONTENT_LANGUAGE}"'), "in_swedish": notice}

@@ -80,8 +80,8 @@ class SortFilter(django_filters.OrderingFilter):
     # Each order in words of its own, translated when shown (django-filter would join "(descending)"
     # to a label once, in the language of the first request).
     LABELS = {
-        "name": _("name, A to Ö"),
-        "-name": _("name, Ö to A"),
+        "name": _("name, A to Z"),
+        "-name": _("name, Z to A"),
         "start": _("start, earliest first"),
         "-start": _("start, latest first"),
         "end": _("end, earliest first"),

@@ -83,7 +83,9 @@ class HomeView(TemplateView):
         ongoing = list(projects.ongoing()[: limit + 1])
         closed = list(projects.closed()[: limit + 1])
         page = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
-        title = page.title if page and page.title else _("International projects")
+        # The page's own heading is Swedish content; another language has the site's name instead.
+        swedish = translation.get_language() == "sv"
+        title = page.title if swedish and page and page.title else _("International projects")
         context = {
             "page": page,
             "title": title,
