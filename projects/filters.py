@@ -42,7 +42,30 @@ SHOWN_OPTIONS = 10
 MAX_CHOSEN = 20
 
 
-class FacetChoiceField(django_filters.fields.MultipleChoiceField):
+class SharedChoices:
+    """A choice field whose choices are fixed once its form class is made: each form's copy of the
+    field shares them. Django deep-copies them for every form, which on the list page cost more
+    than validating it."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class ChoiceField(SharedChoices, django_filters.fields.ChoiceField):
+    pass
+
+
+class MultipleChoiceField(SharedChoices, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+class RadioChoiceField(SharedChoices, forms.ChoiceField):
+    pass
+
+
+class FacetChoiceField(MultipleChoiceField):
     """A facet's field: a value is looked up among the options in one step, not compared with each in turn."""
 
     def valid_value(self, value):
@@ -70,12 +93,18 @@ class FacetOptions:
         return cls(pairs=pairs, values=frozenset(value for value, _label in pairs))
 
 
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = MultipleChoiceField
+
+
 class FacetFilter(django_filters.MultipleChoiceFilter):
     field_class = FacetChoiceField
 
 
 class SortFilter(django_filters.OrderingFilter):
     """Sorting where unknown dates go last in either direction, and ties are broken by name."""
+
+    field_class = ChoiceField
 
     # Each order in words of its own, translated when shown (django-filter would join "(descending)"
     # to a label once, in the language of the first request).
@@ -113,11 +142,11 @@ class ProjectFilterForm(forms.Form):
     PAST_END = [("show", _("show")), ("hide", _("hide"))]
     YEAR_MIN, YEAR_MAX = 1900, 2100
 
-    partner_mode = forms.ChoiceField(
+    partner_mode = RadioChoiceField(
         label=_("Show projects with"), choices=PARTNER_MODES, required=False, initial="any", widget=forms.RadioSelect
     )
     # Projects called ongoing when their facts were confirmed, whose latest possible end has passed since.
-    past_end = forms.ChoiceField(
+    past_end = RadioChoiceField(
         label=_("Ongoing projects whose end has passed"),
         choices=PAST_END,
         required=False,
@@ -187,12 +216,12 @@ class ProjectFilterSet(django_filters.FilterSet):
     CATALOGUE_FACETS = ("partner", "fund", "country", "framework")
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Project.Status.choices, distinct=False)
+    status = ChoicesFilter(label=_("Status"), choices=Project.Status.choices, distinct=False)
     # The options of these four come from the catalogue (`options_from_catalogue`), once per version.
     partner = FacetFilter(label=_("Partner organisation"), method="filter_partner")
     fund = FacetFilter(label=_("Fund or funder"), method="filter_fund")
     country = FacetFilter(label=_("Country"), method="filter_country")
-    cooperation_type = django_filters.MultipleChoiceFilter(
+    cooperation_type = ChoicesFilter(
         label=_("Type of cooperation"), choices=Project.CooperationType.choices, distinct=False
     )
     framework = FacetFilter(label=_("Framework or process"), field_name="framework__slug", distinct=False)

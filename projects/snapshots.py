@@ -15,13 +15,14 @@ until (an ongoing project's page changes when its latest possible end has passed
 import json
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from portal.release import RELEASE
 
@@ -31,6 +32,8 @@ from .templating import render_shared
 logger = logging.getLogger(__name__)
 BATCH = 500
 ARTICLE_TEMPLATE = "projects/project_article.html"
+# A page's description for search engines, which show about this much of it.
+DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
 FORMAT = f"json-3/{RELEASE}"
@@ -38,13 +41,14 @@ FORMAT = f"json-3/{RELEASE}"
 
 @dataclass(frozen=True)
 class Page:
-    """What a snapshot holds: the project's name and summary, its article's HTML in each language, and
-    the last day the article holds true as rendered (ISO date; None when no day changes it)."""
+    """What a snapshot holds: the project's name, its description for search engines (its summary, cut
+    to DESCRIPTION_LENGTH), its article's HTML in each language, and the last day the article holds
+    true as rendered (ISO date; None when no day changes it)."""
 
     name: str
     articles: dict
     true_until: str | None = None
-    summary: str = ""
+    description: str = ""
 
     def article(self, language):
         return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
@@ -84,7 +88,7 @@ def restored(data, slug):
     """The Page a snapshot holds; None (and a log line) when it cannot be read back."""
     try:
         held = json.loads(zlib.decompress(data))
-        return Page(**{name: held[name] for name in ("name", "articles", "true_until", "summary")})
+        return Page(**{field.name: held[field.name] for field in fields(Page)})
     except Exception:  # noqa: BLE001 - any damage: the page is read from the database instead
         logger.warning("The snapshot of %s could not be read; the page is read from the database", slug)
         return None
@@ -103,7 +107,8 @@ def render(project, languages=None):
     today = timezone.localdate()
     ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
     true_until = project.latest_end.isoformat() if ends else None
-    return Page(name=project.name, articles=articles, true_until=true_until, summary=project.summary)
+    description = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
+    return Page(name=project.name, articles=articles, true_until=true_until, description=description)
 
 
 def keep(projects, taken_at):
@@ -128,7 +133,7 @@ def version_number(key):
 
 
 def snapshot_data(page):
-    held = {"name": page.name, "articles": page.articles, "true_until": page.true_until, "summary": page.summary}
+    held = asdict(page)
     return zlib.compress(json.dumps(held).encode(), 1)
 
 

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
@@ -30,8 +29,6 @@ from .templating import facet_options, render_shared
 
 # How long the start page's main part is kept unused (a new catalogue version replaces it at once).
 HOME_SECONDS = 60 * 60
-# A page's description for search engines, which show about this much of it.
-DESCRIPTION_LENGTH = 200
 
 # The columns a project list shows; nothing else is fetched for a list row.
 LIST_COLUMNS = (
@@ -205,7 +202,7 @@ class ProjectDetailView(TemplateView):
         context.setdefault("is_preview", False)
         context.update(
             title=page.name,
-            description=Truncator(page.summary).chars(DESCRIPTION_LENGTH),
+            description=page.description,
             crumbs=crumbs_to(page.name),
             article=page.article(language),
         )

@@ -41,3 +41,15 @@ def test_sort_options_and_counts_are_in_the_pages_language(client, catalogue):
     assert '(1<span class="visually-hidden"> project</span>)' in english
     assert '(2<span class="visually-hidden"> projects</span>)' in english
     assert "1 projects" not in english
+
+
+def test_each_form_shares_its_fixed_choices_instead_of_copying_them():
+    """Django deep-copies every field of every form; the filter form shares its fixed choices (SharedChoices)."""
+    from projects.filters import ProjectFilterSet
+    from projects.models import Project
+
+    first, second = (ProjectFilterSet(None, queryset=Project.objects.all()).form for _ in range(2))
+    for name in ("sort", "status", "cooperation_type", "partner_mode", "past_end"):
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].choices is second.fields[name].choices, name
+    assert [value for value, _label in first.fields["sort"].choices][:2] == ["name", "-name"]
