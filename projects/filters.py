@@ -280,7 +280,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         for name, filter_ in self.filters.items():
             if values.get(name):
                 queryset = filter_.filter(queryset, values[name])
-        if values.get("past_end") == "hide":
+        if self.hides_past_end:
             queryset = queryset.exclude(pk__in=Project.objects.ongoing_past_end(timezone.localdate()).values("pk"))
         return queryset.active_in(year_from=values.get("year_from"), year_to=values.get("year_to"))
 
@@ -404,7 +404,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             if values.get(name) not in (None, ""):
                 value = self.data.get(name)
                 active.append((name, self.form[name].label, value, value))
-        if values.get("past_end") == "hide":
+        if self.hides_past_end:
             active.append(("past_end", self.form["past_end"].label, "hide", _("hidden")))
         return [
             {"legend": legend, "label": label, "remove_url": self.url_without(name, value)}
@@ -434,6 +434,11 @@ class ProjectFilterSet(django_filters.FilterSet):
             cls._form_class = super().get_form_class()
         return cls._form_class
 
+    @property
+    def hides_past_end(self):
+        """Whether the visitor asked to leave out the ongoing projects whose end has passed."""
+        return self.cleaned_data.get("past_end") == "hide"
+
     @cached_property
     def search_terms(self):
         return search_terms(self.cleaned_data.get("q"))
@@ -453,7 +458,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             year_from=values.get("year_from"),
             year_to=values.get("year_to"),
             terms=self.search_terms,
-            hide_past_end_on=timezone.localdate() if values.get("past_end") == "hide" else None,
+            hide_past_end_on=timezone.localdate() if self.hides_past_end else None,
         )
 
     def results(self):

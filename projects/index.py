@@ -222,9 +222,10 @@ class CatalogueIndex:
             active = active & BitMap.union(self.unknown_end, *not_ended)
         return active
 
-    def ongoing_past_end(self, today):
-        """Projects called ongoing whose latest possible end is before `today` (ProjectQuerySet.ongoing_past_end)."""
-        return self.remember(("past end", today), lambda: self.ends.before(today))
+    def not_ongoing_past_end(self, today):
+        """All but the projects called ongoing whose latest possible end is before `today`
+        (ProjectQuerySet.ongoing_past_end): worked out once a day per worker."""
+        return self.remember(("not past end", today), lambda: self.everything - self.ends.before(today))
 
     def matching(self, term):
         """Projects whose text, partners or funds match one search term (see projects/search.py).
@@ -253,7 +254,7 @@ class CatalogueIndex:
         common = [bitmap for bitmap in [self.active_in(year_from=year_from, year_to=year_to)] if bitmap is not None]
         common += [self.matching(term) for term in terms]
         if hide_past_end_on is not None:
-            common.append(self.everything - self.ongoing_past_end(hide_past_end_on))
+            common.append(self.not_ongoing_past_end(hide_past_end_on))
         narrowing = {}
         for facet, values in chosen.items():
             bitmaps = [self.options[facet].get(value, BitMap()) for value in values]
