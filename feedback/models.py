@@ -117,20 +117,20 @@ class FeedbackTexts:
 
     @classmethod
     def for_active_language(cls, *, page_content=None, request=None):
-        """Swedish from the editors' PageContent row when it exists, else (and always in English) the catalogue's.
+        """The editors' texts in the active language from the catalogue's PageContent row, where they
+        are given; else the portal's own words in that language.
 
         A view that has already fetched the row passes it in; otherwise a page's texts are kept in
         the shared cache under the catalogue version its request reads. Either spares the query.
         """
-        texts = {}
-        if translation.get_language() != "en":
-            if isinstance(page_content, PageContent) and page_content.key == PageContent.CATALOGUE_KEY:
-                texts = {field: getattr(page_content, field) for field in cls.PAGE_CONTENT_FIELDS}
-            elif request is not None:
-                key = f"feedback-texts:{CatalogueVersion.objects.for_request(request)}"
-                texts = cache.read_or_compute_kept_here(key, cls.stored_texts, FEEDBACK_TEXTS_SECONDS)
-            else:
-                texts = cls.stored_texts()
+        language = translation.get_language()
+        if isinstance(page_content, PageContent) and page_content.key == PageContent.CATALOGUE_KEY:
+            texts = {field: getattr(page_content, f"{field}_{language}", None) for field in cls.PAGE_CONTENT_FIELDS}
+        elif request is not None:
+            key = f"feedback-texts:{CatalogueVersion.objects.for_request(request)}:{language}"
+            texts = cache.read_or_compute_kept_here(key, lambda: cls.stored_texts(language), FEEDBACK_TEXTS_SECONDS)
+        else:
+            texts = cls.stored_texts(language)
         return cls(
             question=texts.get("feedback_question") or gettext("Did you find the information on this page helpful?"),
             thanks_after_answer=texts.get("feedback_thanks_answer")
@@ -141,7 +141,10 @@ class FeedbackTexts:
         )
 
     @classmethod
-    def stored_texts(cls):
-        """The editors' texts from the catalogue's PageContent row ({} without one)."""
-        row = PageContent.objects.filter(key=PageContent.CATALOGUE_KEY).values(*cls.PAGE_CONTENT_FIELDS).first()
-        return row or {}
+    def stored_texts(cls, language):
+        """The editors' texts in `language` from the catalogue's PageContent row, by field ({} without one)."""
+        columns = {field: f"{field}_{language}" for field in cls.PAGE_CONTENT_FIELDS}
+        if not all(hasattr(PageContent, column) for column in columns.values()):
+            return {}
+        row = PageContent.objects.filter(key=PageContent.CATALOGUE_KEY).values(*columns.values()).first() or {}
+        return {field: row.get(column) for field, column in columns.items()}

@@ -54,6 +54,8 @@ CONTACT_URL = os.environ.get("CONTACT_URL", "https://www.migrationsverket.se/Kon
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 INSTALLED_APPS = [
+    # Before the admin: it adds a column per language to the translated fields (projects/translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,6 +186,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = Language.choices
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content is written in Swedish; an English text is shown where an editor has given one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("sv",)
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

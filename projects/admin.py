@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
@@ -111,12 +112,12 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ProjectsUsingAdmin):
+class OrganisationAdmin(TranslationAdmin, ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "country", "project_count"]
     list_select_related = ["country"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_sv", "name_en", "acronym", "slug", "description_sv", "description_en"]
+    prepopulated_fields = {"slug": ["name_sv"]}
     autocomplete_fields = ["country"]
     readonly_fields = ["projects"]
     actions = ["merge"]
@@ -155,29 +156,29 @@ class OrganisationAdmin(ProjectsUsingAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(ProjectsUsingAdmin):
+class FundAdmin(TranslationAdmin, ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "parent", "project_count"]
     list_select_related = ["parent"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_sv", "name_en", "acronym", "slug", "description_sv", "description_en"]
+    prepopulated_fields = {"slug": ["name_sv"]}
     autocomplete_fields = ["parent"]
     readonly_fields = ["projects"]
     project_lookups = ["fundings__fund"]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_sv", "name_en", "description_sv", "description_en"]
+    prepopulated_fields = {"slug": ["name_sv"]}
 
 
 @admin.register(PageContent)
-class PageContentAdmin(SimpleHistoryAdmin):
+class PageContentAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "key", "source_updated_on"]
     autocomplete_fields = ["newsletter"]
-    search_fields = ["title"]
+    search_fields = ["title_sv", "title_en"]
 
 
 @admin.register(Document)
@@ -186,7 +187,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
     list_display = ["title", "project", "kind", "is_external"]
     list_select_related = ["project"]
-    search_fields = ["title", "project__name"]
+    search_fields = ["title", "project__name_sv", "project__name_en"]
     autocomplete_fields = ["project"]
 
 
@@ -382,7 +383,7 @@ class RelatedByNameFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     inlines = [ParticipationInline, FundingInline, ProjectCountryInline, ProjectRelationInline, DocumentInline]
     list_display = ["name", "status", "period", "confirmed", "changed", "is_published"]
@@ -394,8 +395,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
         "is_published",
         NeedsReviewFilter,
     ]
-    search_fields = ["name", "acronym", "official_title", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_sv", "name_en", "acronym", "official_title", "slug"]
+    prepopulated_fields = {"slug": ["name_sv"]}
     autocomplete_fields = ["framework"]
     readonly_fields = ["content_changed_on", "created", "updated", "version"]
     actions = ["mark_reviewed", "publish", "unpublish"]

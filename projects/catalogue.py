@@ -18,6 +18,7 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from .models import LoadedRecord
 
@@ -158,7 +159,8 @@ def read_records(path):
 def load_catalogue(files=None):
     """Load the fixture files in one transaction and report what was created, updated and skipped."""
     report = LoadReport()
-    with transaction.atomic():
+    # A field named as the model names it ("name") holds the Swedish text; its English is "name_en".
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         # What the loader wrote before, read once: (model label, natural key) -> LoadedRecord.
         loaded_records = {(record.model, record.natural_key): record for record in LoadedRecord.objects.all()}
         for path in files or catalogue_files():

@@ -15,11 +15,11 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .context_processors import shown_language
 from .index import FACETS, current_index
 from .models import (
     CatalogueVersion,
@@ -89,7 +89,7 @@ class FacetOptions:
 
     @classmethod
     def of(cls, choices):
-        pairs = [(value, label) for value, label, _part in choices]
+        pairs = [(value, label) for value, label, *_rest in choices]
         return cls(pairs=pairs, values=frozenset(value for value, _label in pairs))
 
 
@@ -132,7 +132,7 @@ class SortFilter(django_filters.OrderingFilter):
             ordering.append(
                 expression.desc(nulls_last=True) if field_name.startswith("-") else expression.asc(nulls_last=True)
             )
-        return qs.order_by(*ordering, "name", "pk")
+        return qs.order_by(*ordering, "name_sv", "pk")
 
 
 class ProjectFilterForm(forms.Form):
@@ -171,6 +171,8 @@ class FacetOption:
     count: int
     chosen: bool
     is_part: bool = False
+    # The label's language where it is not the page's (a name given only in Swedish).
+    lang: str = ""
 
 
 @dataclass
@@ -181,8 +183,6 @@ class Facet:
     legend: str
     errors: list
     options: list = field(default_factory=list)
-    # Names from the catalogue are in Swedish whatever the page's language; status and type are interface words.
-    is_content: bool = True
     # More than MAX_CHOSEN values were asked for: the first of them were used.
     was_cut: bool = False
     # How many more options there are than are shown, and the address of the list that shows them all.
@@ -191,16 +191,22 @@ class Facet:
     more_text: str = ""
 
 
+# Characters that follow z, in the order of the Swedish letters that follow it.
+SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
+
+
+def alphabetical(label, language):
+    """A key that sorts labels as a reader of `language` expects: case aside, and in Swedish å, ä, ö after z."""
+    key = label.casefold()
+    return key.translate(SWEDISH_LAST) if language == "sv" else key
+
+
 def options_from_catalogue(name):
-    """The rows a catalogue facet offers and the field that is their value (countries are sorted by name later)."""
+    """The rows a catalogue facet offers and the field that is their value (sorted by their labels later)."""
     if name == "partner":
         return Organisation.objects.only("name", "slug", "acronym"), "slug"
     if name == "fund":
-        # Each fund followed by its parts, so that the options nest.
-        ordered = Fund.objects.only("name", "slug", "parent").order_by(
-            Lower(Coalesce("parent__name", "name")), F("parent").asc(nulls_first=True), Lower("name")
-        )
-        return ordered, "slug"
+        return Fund.objects.only("name", "slug", "parent"), "slug"
     if name == "country":
         return Country.objects.all(), "code"
     return Framework.objects.only("name", "slug"), "slug"
@@ -227,7 +233,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     framework = FacetFilter(label=_("Framework or process"), field_name="framework__slug", distinct=False)
     sort = SortFilter(
         label=_("Sort by"),
-        fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed_on", "updated")),
+        fields=(("name_sv", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed_on", "updated")),
         empty_label=None,
     )
 
@@ -329,13 +335,12 @@ class ProjectFilterSet(django_filters.FilterSet):
                 name=name,
                 legend=bound_field.label,
                 errors=bound_field.errors,
-                is_content=name not in self.INTERFACE_FACETS,
                 was_cut=name in self.cut_facets,
             )
             # An option that would give no projects is left out, unless it is chosen.
             options = [
-                FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part)
-                for value, label, part in self.choices(name)
+                FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part, lang=lang)
+                for value, label, part, lang in self.choices(name)
                 if (count := counts[name].get(value, 0)) or value in chosen
             ]
             facet.options = self.shown_options(name, options)
@@ -366,27 +371,36 @@ class ProjectFilterSet(django_filters.FilterSet):
         return f"{self.request.path}?{params.urlencode()}#{name}-group"
 
     def choices(self, name):
-        """(value, label, is a part) of each choice of a facet field, in the order shown.
+        """(value, label, is a part, the label's language where it is not the page's) of each choice of a
+        facet field, in the order shown.
 
-        The same for a catalogue version and a language, so worked out once per worker: the
-        country names are looked up and sorted in the active language.
+        The same for a catalogue version and a language, so worked out once per worker: the names
+        are read and sorted in the active language, each fund followed by its parts.
         """
 
         def compute():
             if name not in self.CATALOGUE_FACETS:
-                return [(str(value), str(capfirst(label)), False) for value, label in self.form.fields[name].choices]
+                return [
+                    (str(value), str(capfirst(label)), False, "") for value, label in self.form.fields[name].choices
+                ]
             queryset, value_field = options_from_catalogue(name)
-            choices = [
+            language = translation.get_language()
+            items = list(queryset)
+            labels = {item.pk: str(capfirst(str(item))) for item in items}
+
+            def place(item):
+                own, parent = alphabetical(labels[item.pk], language), getattr(item, "parent_id", None)
+                return (alphabetical(labels[parent], language), 1, own) if parent in labels else (own, 0, "")
+
+            return [
                 (
                     str(getattr(item, value_field)),
-                    str(capfirst(str(item))),
+                    labels[item.pk],
                     getattr(item, "parent_id", None) is not None,
+                    "" if (shown := shown_language(item, "name")) == language else shown,
                 )
-                for item in queryset
+                for item in sorted(items, key=place)
             ]
-            if name == "country":
-                choices.sort(key=lambda choice: choice[1])
-            return choices
 
         return self.index.remember(("choices", name, translation.get_language()), compute)
 

@@ -143,9 +143,10 @@ class CatalogueIndex:
     @classmethod
     def build(cls, version):
         """The index of the published catalogue as the database holds it now, in four queries."""
-        columns = ("pk", "name", "status", "cooperation_type", "framework__slug", "earliest_start", "latest_end")
+        columns = ("pk", "name_sv", "status", "cooperation_type", "framework__slug", "earliest_start", "latest_end")
         columns += tuple(SORTS.values())
-        rows = list(Project.objects.published().order_by("name", "pk").values_list(*columns).iterator(chunk_size=10000))
+        published = Project.objects.published().order_by("name_sv", "pk")
+        rows = list(published.values_list(*columns).iterator(chunk_size=10000))
         ids = array("Q", (row[0] for row in rows))
         rank_of = {pk: rank for rank, pk in enumerate(ids)}
         members = {facet: defaultdict(list) for facet in FACETS}

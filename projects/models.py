@@ -111,10 +111,9 @@ class Framework(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv"]
         verbose_name = _("framework or process")
         verbose_name_plural = _("frameworks and processes")
 
@@ -156,10 +155,9 @@ class Organisation(ChoiceLabels, models.Model):
     )
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -227,10 +225,9 @@ class Fund(ChoiceLabels, models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv"]
         verbose_name = _("fund or funder")
         verbose_name_plural = _("funds and funders")
         constraints = [
@@ -434,13 +431,15 @@ class ProjectQuerySet(models.QuerySet):
                 "relations",
                 queryset=ProjectRelation.objects.select_related("related_project")
                 .filter(Q(related_project__isnull=True) | Q(related_project__is_published=True))
-                .only(*RELATION_COLUMNS, "related_project__name", "related_project__slug"),
+                .only(
+                    *RELATION_COLUMNS, "related_project__name_sv", "related_project__name_en", "related_project__slug"
+                ),
             ),
             models.Prefetch(
                 "inverse_relations",
                 queryset=ProjectRelation.objects.select_related("project")
                 .filter(project__is_published=True)
-                .only(*RELATION_COLUMNS, "project__name", "project__slug", "project__status"),
+                .only(*RELATION_COLUMNS, "project__name_sv", "project__name_en", "project__slug", "project__status"),
             ),
             "documents",
         )
@@ -474,7 +473,7 @@ class Project(ChoiceLabels, models.Model):
         TRAINING = "training", _("training project")
         CROSS_BORDER = "cross_border", _("cross-border cooperation")
 
-    name = models.CharField(_("name"), max_length=300, help_text=_("The Swedish name the public knows the project by."))
+    name = models.CharField(_("name"), max_length=300, help_text=_("The name the public knows the project by."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     official_title = models.CharField(
         _("official title"),
@@ -593,23 +592,22 @@ class Project(ChoiceLabels, models.Model):
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ProjectManager()
-    history = HistoricalRecords(excluded_fields=["page_version"])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_sv"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         indexes = [
-            models.Index(fields=["name"], name="project_name_idx"),
-            models.Index(fields=["start_date", "name"], name="project_start_idx"),
-            models.Index(fields=["end_date", "name"], name="project_end_idx"),
+            models.Index(fields=["name_sv"], name="project_name_idx"),
+            models.Index(fields=["start_date", "name_sv"], name="project_start_idx"),
+            models.Index(fields=["end_date", "name_sv"], name="project_end_idx"),
             models.Index(fields=["content_changed_on"], name="project_changed_idx"),
             models.Index(fields=["status", "is_published"], name="project_status_idx"),
             models.Index(fields=["latest_end", "earliest_start"], name="project_period_bounds_idx"),
             models.Index(fields=["status", "latest_end"], name="project_status_end_idx"),
             # The start page's two sections, in the source page's order.
             models.Index(
-                fields=["status", "position", "name"], condition=Q(is_published=True), name="project_home_idx"
+                fields=["status", "position", "name_sv"], condition=Q(is_published=True), name="project_home_idx"
             ),
         ]
         constraints = [
@@ -1078,7 +1076,6 @@ class PageContent(models.Model):
     )
 
     objects = PageContentManager()
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]

@@ -21,12 +21,22 @@ import re
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import CharField, Exists, Func, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce
 
 MAX_TERMS = 8
 MIN_PREFIX = 3
 WORD = re.compile(r"\w+")
-PROJECT_TEXT_FIELDS = ("name", "official_title", "acronym", "summary", "description")
+# In both languages (projects/translation.py), as the search document's trigger reads them (migration 0017).
+PROJECT_TEXT_FIELDS = (
+    "name_sv",
+    "name_en",
+    "official_title",
+    "acronym",
+    "summary_sv",
+    "summary_en",
+    "description_sv",
+    "description_en",
+)
 
 
 class UnicodeLower(Func):
@@ -55,11 +65,26 @@ def search_terms(text, limit=MAX_TERMS):
     return terms[:limit] if limit else terms
 
 
+class JoinedText(Func):
+    """The text of some columns joined by spaces, a missing one as empty: flat SQL, where Concat
+    nests a pair per column (too deep for SQLite's parser with a column per language)."""
+
+    function = "concat_ws"
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="concat_ws(' ', %(expressions)s)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        copy = self.copy()
+        copy.set_source_expressions([Coalesce(expression, Value("")) for expression in self.get_source_expressions()])
+        return super(JoinedText, copy).as_sql(
+            compiler, connection, template="%(expressions)s", arg_joiner=" || ' ' || ", **extra_context
+        )
+
+
 def lowered_text(*fields):
-    parts = []
-    for field in fields:
-        parts += [field, Value(" ")]
-    return UnicodeLower(Concat(*parts[:-1], output_field=CharField()))
+    return UnicodeLower(JoinedText(*fields))
 
 
 def own_text_matches(term):
@@ -90,8 +115,12 @@ def named_partners_and_funds(term):
         # A word of one or two letters is inside almost every name ("b" in "Europarådet"): it is
         # matched as a whole word in the projects' own text alone.
         return []
-    organisations = Organisation.objects.alias(text=lowered_text("name", "acronym")).filter(text__contains=term)
-    funds = Fund.objects.alias(text=lowered_text("name", "acronym", "description")).filter(text__contains=term)
+    organisations = Organisation.objects.alias(text=lowered_text("name_sv", "name_en", "acronym")).filter(
+        text__contains=term
+    )
+    funds = Fund.objects.alias(
+        text=lowered_text("name_sv", "name_en", "acronym", "description_sv", "description_en")
+    ).filter(text__contains=term)
     designated = Participation.objects.exclude(designation="").alias(text=UnicodeLower("designation"))
     return [
         Participation.objects.filter(organisation__in=organisations.values("pk")),

@@ -26,6 +26,7 @@ from django.utils.text import Truncator
 
 from portal.release import RELEASE
 
+from .context_processors import shown_language
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
 from .templating import render_shared
 
@@ -36,19 +37,21 @@ ARTICLE_TEMPLATE = "projects/project_article.html"
 DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-3/{RELEASE}"
+FORMAT = f"json-4/{RELEASE}"
 
 
 @dataclass(frozen=True)
 class Page:
-    """What a snapshot holds: the project's name, its description for search engines (its summary, cut
-    to DESCRIPTION_LENGTH), its article's HTML in each language, and the last day the article holds
-    true as rendered (ISO date; None when no day changes it)."""
+    """What a snapshot holds, by language: the project's name and the language it is written in (Swedish
+    where no English is given), its description for search engines (its summary, cut to
+    DESCRIPTION_LENGTH) and its article's HTML; and the last day the article holds true as
+    rendered (ISO date; None when no day changes it)."""
 
-    name: str
+    names: dict
+    name_languages: dict
+    descriptions: dict
     articles: dict
     true_until: str | None = None
-    description: str = ""
 
     def article(self, language):
         return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
@@ -99,16 +102,19 @@ def render(project, languages=None):
     countries = {}
     for place in project.project_countries.all():
         countries.setdefault(place.get_role_display(), []).append(place)
-    articles = {}
+    names, name_languages, descriptions, articles = {}, {}, {}, {}
     for language in languages or [code for code, _name in settings.LANGUAGES]:
         with translation.override(language):
+            names[language], name_languages[language] = project.name, shown_language(project, "name")
+            descriptions[language] = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
             articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
     # An ongoing project's page says so once even its latest possible end has passed (status.html).
     today = timezone.localdate()
     ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
     true_until = project.latest_end.isoformat() if ends else None
-    description = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
-    return Page(name=project.name, articles=articles, true_until=true_until, description=description)
+    return Page(
+        names=names, name_languages=name_languages, descriptions=descriptions, articles=articles, true_until=true_until
+    )
 
 
 def keep(projects, taken_at):

@@ -14,13 +14,12 @@ def render_shared(template_name, context):
     return mark_safe(render_to_string(template_name, {**context, **content_language(None)}))  # noqa: S308
 
 
-def facet_options(facet, content_lang=""):
+def facet_options(facet):
     """The <li> of each option of a facet.
 
     A list page offers hundreds of options (partners, countries, funds); even in Jinja2 a loop
     over them costs more than building the lines here.
     """
-    lang = content_lang if facet.is_content else ""
     words = {}  # "1 project", "2 projects": one lookup per number
     items = []
     for number, option in enumerate(facet.options, start=1):
@@ -29,6 +28,7 @@ def facet_options(facet, content_lang=""):
         ident = f"{facet.name}-{number}"
         css = ' class="part"' if option.is_part else ""
         checked = " checked" if option.chosen else ""
+        lang = f' lang="{option.lang}"' if option.lang else ""
         items.append(
             f'<li{css}><input type="checkbox" name="{facet.name}" value="{escape(option.value)}" id="{ident}"{checked}>'
             f' <label for="{ident}"{lang}>{escape(option.label)} <span class="count">({option.count}'

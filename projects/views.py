@@ -14,6 +14,7 @@ from portal import cache
 from portal.release import RELEASE
 
 from . import snapshots
+from .context_processors import shown_language
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
     CatalogueVersion,
@@ -74,18 +75,21 @@ class HomeView(TemplateView):
             Project.objects.published()
             .only("name", "slug", "status", "summary", "description")
             .prefetch_related("documents")
-            .order_by("position", "name")
+            .order_by("position", "name_sv")
         )
         limit = self.projects_per_section
         ongoing = list(projects.ongoing()[: limit + 1])
         closed = list(projects.closed()[: limit + 1])
         page = PageContent.objects.select_related("newsletter").filter(key=PageContent.CATALOGUE_KEY).first()
-        # The page's own heading is Swedish content; another language has the site's name instead.
-        swedish = translation.get_language() == "sv"
-        title = page.title if swedish and page and page.title else _("International projects")
+        # The page's own heading where it is given in the page's language, else the site's name.
+        title = (page and getattr(page, f"title_{translation.get_language()}")) or _("International projects")
+        # The words of the contact text that lead to the contact page, in the language it is shown in.
+        with translation.override(shown_language(page, "contact_text") if page else None):
+            contact_phrase = _("Contact us")
         context = {
             "page": page,
             "title": title,
+            "contact_phrase": contact_phrase,
             "ongoing": ongoing[:limit],
             "more_ongoing": len(ongoing) > limit,
             "closed": closed[:limit],
@@ -166,15 +170,17 @@ def list_title(filters, count):
     return f"{_('Projects')} – {', '.join(str(label) for label in filters)} ({hits})"
 
 
-def crumbs_to(label):
-    """Breadcrumbs for a page under the project list: start page › all projects › this page."""
-    return [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": label}]
+def crumbs_to(label, language):
+    """Breadcrumbs for a page under the project list: start page › all projects › this page, whose
+    name is written in `language`."""
+    lang = "" if language == translation.get_language() else language
+    return [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": label, "lang": lang}]
 
 
 class BreadcrumbMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["crumbs"] = crumbs_to(str(self.object))
+        context["crumbs"] = crumbs_to(str(self.object), shown_language(self.object, "name"))
         return context
 
 
@@ -201,9 +207,9 @@ class ProjectDetailView(TemplateView):
                 page = snapshots.keep([project], snapshots.version_number(version))[0]
         context.setdefault("is_preview", False)
         context.update(
-            title=page.name,
-            description=page.description,
-            crumbs=crumbs_to(page.name),
+            title=page.names[language],
+            description=page.descriptions[language],
+            crumbs=crumbs_to(page.names[language], page.name_languages[language]),
             article=page.article(language),
         )
         return context
@@ -228,8 +234,8 @@ class OrganisationDetailView(BreadcrumbMixin, DetailView):
         context["participations"] = (
             Participation.objects.filter(organisation=self.object, project__is_published=True)
             .select_related("project")
-            .only("role", "note", "project__name", "project__slug", "project__status")
-            .order_by("project__name")
+            .only("role", "note", "project__name_sv", "project__name_en", "project__slug", "project__status")
+            .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?partner={self.object.slug}"
         return context
@@ -248,8 +254,11 @@ class FundDetailView(BreadcrumbMixin, DetailView):
         context["fundings"] = (
             Funding.objects.filter(Q(fund=self.object) | Q(fund__parent=self.object), project__is_published=True)
             .select_related("project", "fund")
-            .only("share", "note", "fund__name", "fund__slug", "project__name", "project__slug", "project__status")
-            .order_by("project__name")
+            .only(
+                *("share", "note", "fund__name_sv", "fund__name_en", "fund__slug"),
+                *("project__name_sv", "project__name_en", "project__slug", "project__status"),
+            )
+            .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?fund={self.object.slug}"
         return context

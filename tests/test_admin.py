@@ -44,10 +44,10 @@ def test_add_project_with_partners_funds_and_imprecise_period(editor, client):
     data = admin_form_data(response)
     data.update(
         {
-            "name": "Nytt projekt",
+            "name_sv": "Nytt projekt",
             "slug": "nytt-projekt",
-            "summary": "Kort.",
-            "description": "Längre text.",
+            "summary_sv": "Kort.",
+            "description_sv": "Längre text.",
             "status": "ongoing",
             "start_date": "2019-10-15",
             "start_precision": "season",
@@ -75,7 +75,7 @@ def test_change_summary_and_funding_share(editor, catalogue):
     project = Project.objects.get(slug="twinning-serbien")
     response = editor.get(change_url(project))
     data = admin_form_data(response)
-    data["summary"] = "Ny sammanfattning."
+    data["summary_sv"] = "Ny sammanfattning."
     prefix = inline_prefix(response, "funding")
     sida = next(
         key
@@ -155,9 +155,9 @@ def test_second_editor_cannot_silently_overwrite_the_first(catalogue, logged_in)
     project = Project.objects.get(slug="eurlo")
     first_data = admin_form_data(first.get(change_url(project)))
     second_data = admin_form_data(second.get(change_url(project)))
-    first_data["summary"] = "Första redaktörens text."
+    first_data["summary_sv"] = "Första redaktörens text."
     assert first.post(change_url(project), first_data).status_code == 302
-    second_data["summary"] = "Andra redaktörens text."
+    second_data["summary_sv"] = "Andra redaktörens text."
     second_data["agency_role_note"] = "Andra redaktörens anmärkning."
     refused = second.post(change_url(project), second_data, follow=True)
     assert refused.redirect_chain == [(change_url(project), 302)]
@@ -166,7 +166,7 @@ def test_second_editor_cannot_silently_overwrite_the_first(catalogue, logged_in)
     assert "Första redaktörens text." in messages[1] and "forsta" in messages[1]  # who changed what meanwhile
     assert "Andra redaktörens text." in messages[2]  # what was not saved, to be made again
     # The form now holds the latest version, opened on it.
-    assert refused.context["adminform"].form["summary"].value() == "Första redaktörens text."
+    assert refused.context["adminform"].form["summary_sv"].value() == "Första redaktörens text."
     project.refresh_from_db()
     assert project.summary == "Första redaktörens text."
     assert project.agency_role_note != "Andra redaktörens anmärkning."
@@ -181,7 +181,7 @@ def test_a_save_reads_the_project_once_and_writes_it_with_one_conditional_update
     """
     project = make_project()
     data = admin_form_data(editor.get(change_url(project)))
-    data["summary"] = "Ny sammanfattning."
+    data["summary_sv"] = "Ny sammanfattning."
     with django_assert_max_num_queries(13) as queries:
         assert editor.post(change_url(project), data).status_code == 302
     statements = [query["sql"] for query in queries.captured_queries]
@@ -202,7 +202,7 @@ def test_inline_only_change_also_blocks_a_stale_form(catalogue, logged_in):
     prefix = inline_prefix(first_response, "participation")
     first_data[f"{prefix}-0-note"] = "Ändrad av den första."
     assert first.post(change_url(project), first_data).status_code == 302
-    second_data["summary"] = "Den andra."
+    second_data["summary_sv"] = "Den andra."
     refused = second.post(change_url(project), second_data)
     assert refused.status_code == 302
     assert "Någon annan sparade projektet" in str(next(iter(refused.wsgi_request._messages)))
@@ -222,7 +222,7 @@ def test_history_records_who_changed_what_and_can_revert(editor, catalogue):
     project = Project.objects.get(slug="pp7")
     original = project.summary
     data = admin_form_data(editor.get(change_url(project)))
-    data["summary"] = "Ändrad."
+    data["summary_sv"] = "Ändrad."
     editor.post(change_url(project), data)
     latest = project.history.first()
     assert latest.history_user.username == "redaktor" and latest.summary == "Ändrad."
@@ -231,7 +231,7 @@ def test_history_records_who_changed_what_and_can_revert(editor, catalogue):
     loaded = project.history.last()
     revert_url = reverse("admin:projects_project_simple_history", args=[project.pk, loaded.history_id])
     revert_data = admin_form_data(editor.get(revert_url))
-    assert revert_data["summary"] == original
+    assert revert_data["summary_sv"] == original
     assert editor.post(revert_url, revert_data).status_code == 302
     project.refresh_from_db()
     assert project.summary == original
@@ -317,7 +317,7 @@ def test_loader_keeps_what_an_editor_changed_in_the_admin(editor, catalogue):
     project = Project.objects.get(slug="eu-frank")
     response = editor.get(change_url(project))
     data = admin_form_data(response)
-    data["summary"] = "Redaktören har skrivit om."
+    data["summary_sv"] = "Redaktören har skrivit om."
     data[f"{inline_prefix(response, 'funding')}-0-note"] = "Enligt ny källa."
     editor.post(change_url(project), data)
     call_command("load_catalogue", verbosity=0)

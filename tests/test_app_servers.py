@@ -63,7 +63,7 @@ def test_an_editors_save_through_one_server_is_seen_through_the_other_at_once(se
     change_path = re.search(r'href="(/admin/projects/project/\d+/change/)', changelist)[1]
     status, form_page = first.browser.request(change_path)
     fields = form_fields(form_page, form_id="project_form")
-    fields.update(summary=["Ändrad genom den första servern."], status=["closed"], _save=["Spara"])
+    fields.update(summary_sv=["Ändrad genom den första servern."], status=["closed"], _save=["Spara"])
     status, _ = first.browser.request(change_path, fields)
     assert status == 302, "the admin did not save"
 

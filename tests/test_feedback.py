@@ -337,8 +337,8 @@ def test_swedish_texts_without_page_content_come_from_the_translations():
 
 
 def test_block_keeps_its_texts_under_the_catalogue_version(page_content, django_assert_num_queries):
-    """The block reads the editors' texts once per catalogue version; an edit is seen at once."""
-    page_content.feedback_question = "Hjälpte sidan dig?"
+    """The block reads the editors' texts once per catalogue version and language; an edit is seen at once."""
+    page_content.feedback_question_sv = "Hjälpte sidan dig?"
     page_content.save()
 
     def render(path, **context):
@@ -352,12 +352,16 @@ def test_block_keeps_its_texts_under_the_catalogue_version(page_content, django_
         assert "Hjälpte sidan dig?" in render("/projekt/")
     with translation.override("sv"), django_assert_num_queries(1):
         assert "Hjälpte sidan dig?" in render("/", page=page_content)
-    with translation.override("en"), django_assert_num_queries(1):
-        assert "Hjälpte sidan dig?" not in render("/en/projekt/")
-    page_content.feedback_question = "Fick du svar?"
+    with translation.override("en"), django_assert_num_queries(2):  # the version, then the English texts
+        html = render("/en/projekt/")
+    assert "Hjälpte sidan dig?" not in html and "Did you find the information on this page helpful?" in html
+    page_content.feedback_question_sv = "Fick du svar?"
+    page_content.feedback_question_en = "Did this page answer your question?"
     page_content.save()
     with translation.override("sv"):
         assert "Fick du svar?" in render("/projekt/")
+    with translation.override("en"):
+        assert "Did this page answer your question?" in render("/en/projekt/")
 
 
 def test_block_has_no_inline_style_or_script(page_content):

@@ -81,7 +81,7 @@ def test_an_editors_content_change_dates_the_entry_and_a_review_only_confirms_it
     pp7 = Project.objects.get(slug="pp7")
     assert (pp7.reviewed_on, pp7.content_changed_on) == (today, SOURCE_DAY)
     data = admin_form_data(editor.get(url))
-    data["summary"] = "En ny sammanfattning."
+    data["summary_sv"] = "En ny sammanfattning."
     assert editor.post(url, data).status_code == 302
     assert Project.objects.get(slug="pp7").content_changed_on == today
     # The list's action confirms the facts of the chosen projects, and changes no content.

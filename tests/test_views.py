@@ -55,7 +55,7 @@ def test_start_page_is_rendered_once_per_catalogue_version_and_language(client, 
         text = client.get(home).text
     assert "Första namnet" in text and "Pågående projekt" in text
     assert "Ongoing projects" in client.get(home_en).text  # kept per language
-    project.name = "Andra namnet"
+    project.name_sv = "Andra namnet"
     project.save()
     text = client.get(home).text
     assert "Andra namnet" in text and "Första namnet" not in text

@@ -29,7 +29,8 @@ def test_editor_changes_summary_and_funding_share_and_sees_it_public(live_server
     log_in(page, live_server)
     project = Project.objects.get(slug="twinning-kosovo")
     page.goto(live_server.url + reverse("admin:projects_project_change", args=[project.pk]))
-    page.get_by_label("Sammanfattning").fill("Kosovoprojektet i nya ord.")
+    page.get_by_label("Sammanfattning [sv]").fill("Kosovoprojektet i nya ord.")
+    page.get_by_label("Sammanfattning [en]").fill("The Kosovo project in new words.")
     share = page.evaluate(
         """() => [...document.querySelectorAll("select[name$='-fund']")]
             .find(select => select.selectedOptions[0]?.textContent.trim() === "Sida")
@@ -40,6 +41,9 @@ def test_editor_changes_summary_and_funding_share_and_sees_it_public(live_server
     page.wait_for_url(f"**{reverse('admin:projects_project_changelist')}*")
     page.goto(live_server.url + reverse("projects:list") + "?fund=sida")
     assert "Kosovoprojektet i nya ord." in page.locator(".project-list").inner_text()
+    page.goto(live_server.url + "/en" + reverse("projects:list") + "?fund=sida")
+    summary = page.locator(".project-list p", has_text="The Kosovo project in new words.")
+    assert summary.get_attribute("lang") is None  # English, not marked as Swedish
     page.goto(live_server.url + project.get_absolute_url())
     funding = page.locator("#funding + table").inner_text()
     assert "Sida" in funding and "Huvudfinansiär" in funding
