@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run dev test lint bench install check-python clean
+.PHONY: run dev test lint bench install lock stack stack-stop check-python clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -21,12 +21,20 @@ check-python:
 	  exit 1; \
 	fi
 
-$(VENV)/.installed: pyproject.toml | check-python
+# Exactly the versions in the lock file, each checked against its hash; then the portal itself.
+# requirements.lock is what production installs, requirements-dev.lock adds the tools for tests.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock | check-python
 	@test -x $(VENV_PY) && $(VENV_PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || $(PYTHON) -m venv --clear $(VENV)
-	$(VENV_PY) -m pip install --quiet --no-compile -e ".[dev]"
+	$(VENV_PY) -m pip install --quiet --no-compile --require-hashes -r requirements-dev.lock
+	$(VENV_PY) -m pip install --quiet --no-compile --no-deps -e .
 	@touch $@
 
 install: $(VENV)/.installed
+
+# After a change to the dependencies in pyproject.toml: the lock files again (uv, from PyPI).
+lock:
+	uvx --from 'uv>=0.9' uv pip compile pyproject.toml --generate-hashes --python-version 3.12 --universal -o requirements.lock
+	uvx --from 'uv>=0.9' uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 --universal -o requirements-dev.lock
 
 # A random key for this checkout, kept out of git; production sets SECRET_KEY instead.
 .secret-key:
@@ -63,3 +71,11 @@ bench: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage
+
+# The reference deployment on this machine (deploy/stack, README "Deploying"): nginx on
+# http://127.0.0.1:8088 in front of two app servers, Redis, PostgreSQL primary and replica.
+stack: install
+	deploy/stack start
+
+stack-stop:
+	deploy/stack stop

@@ -17,5 +17,27 @@ graceful_timeout = 20
 keepalive = 5
 # Workers are replaced now and then, staggered, so that memory a worker once needed is given back.
 max_requests = 5000
+# No control socket: it would be one path in the user's home for every app server on a machine,
+# and nothing here uses it (workers are managed by signals, as the supervisor sends them).
+control_socket_disable = True
 max_requests_jitter = 500
 accesslog = "-"
+# A line per request without the client's address or browser (the proxy's log has what an
+# investigation needs, for as long as the privacy page says): time, request, status, size, ms,
+# and the request's id, as the app's own log has it (portal/logs.py).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
+
+
+def _without_server_header():
+    """gunicorn names itself in a Server header on every response; the portal does not say what runs it."""
+    from gunicorn.http import wsgi
+
+    headers = wsgi.Response.default_headers
+
+    def default_headers(self):
+        return [header for header in headers(self) if not header.lower().startswith("server:")]
+
+    wsgi.Response.default_headers = default_headers
+
+
+_without_server_header()

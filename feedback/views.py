@@ -1,17 +1,19 @@
 import logging
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal import cache as shared_cache
 from portal.clients import client_ip
 from portal.languages import Language
 
@@ -29,6 +31,8 @@ def over_rate_limit(client):
 
     The count lives in the cache (shared between app servers when REDIS_URL is set): `add` starts a
     window only if none is running, and `incr` is atomic, so concurrent posts are all counted.
+    When the cache cannot be reached, the feedback the client has left in the last ten minutes
+    is counted in the database instead.
     """
     key = f"feedback:posts:{client}"
     try:
@@ -38,9 +42,11 @@ def over_rate_limit(client):
         except ValueError:  # the window ran out between add and incr
             cache.set(key, 1, timeout=RATE_LIMIT_WINDOW)
             posts = 1
-    except Exception:  # noqa: BLE001 - an unreachable cache must not lose the visitor's feedback
-        logger.exception("Feedback rate limit skipped: the cache could not be reached")
-        return False
+    except Exception as error:  # noqa: BLE001 - an unreachable cache must not lose the visitor's feedback
+        shared_cache.unreachable(error)
+        since = timezone.now() - timedelta(seconds=RATE_LIMIT_WINDOW)
+        return Feedback.objects.filter(client=client, created__gte=since).count() >= RATE_LIMIT_POSTS
+    shared_cache.reachable()
     return posts > RATE_LIMIT_POSTS
 
 

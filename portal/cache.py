@@ -1,7 +1,8 @@
 """The shared cache (Redis when REDIS_URL is set), used so that its absence never breaks a page.
 
 Everything kept there can be computed again: when the cache cannot be reached, a read finds
-nothing and a write keeps nothing, and the page is served all the same.
+nothing and a write keeps nothing, and the page is served all the same. An outage is one line
+in each process's log when it starts and one when it ends, not a line per request.
 """
 
 import logging
@@ -10,22 +11,42 @@ from collections import OrderedDict
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+_unreachable = False
+
+
+def unreachable(error):
+    """Note that the cache could not be reached: logged once, when an outage starts."""
+    global _unreachable
+    if not _unreachable:
+        _unreachable = True
+        logger.error("Cache unreachable, pages are served without it until it is back: %s", error)
+
+
+def reachable():
+    global _unreachable
+    if _unreachable:
+        _unreachable = False
+        logger.warning("Cache reachable again")
 
 
 def read(key):
     """The value kept under `key`, or None when there is none or the cache cannot be reached."""
     try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - any error of the cache backend
-        logger.warning("Cache unreachable: %s not read", key.split(":", 1)[0], exc_info=True)
+        value = cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any error of the cache backend
+        unreachable(error)
         return None
+    reachable()
+    return value
 
 
 def keep(key, value, timeout):
     try:
         cache.set(key, value, timeout)
-    except Exception:  # noqa: BLE001 - any error of the cache backend
-        logger.warning("Cache unreachable: %s not kept", key.split(":", 1)[0], exc_info=True)
+    except Exception as error:  # noqa: BLE001 - any error of the cache backend
+        unreachable(error)
+    else:
+        reachable()
 
 
 def read_or_compute(key, compute, timeout):
@@ -62,7 +83,9 @@ def forget_kept_here():
 def claim(key, timeout):
     """True for the first to claim `key` until `timeout` (and whenever the cache cannot be reached)."""
     try:
-        return cache.add(key, True, timeout)
-    except Exception:  # noqa: BLE001 - any error of the cache backend
-        logger.warning("Cache unreachable: %s not claimed", key.split(":", 1)[0], exc_info=True)
+        claimed = cache.add(key, True, timeout)
+    except Exception as error:  # noqa: BLE001 - any error of the cache backend
+        unreachable(error)
         return True
+    reachable()
+    return claimed

@@ -1,6 +1,14 @@
 """The site's own pages for a refused request, in the visitor's language: never Django's plain ones."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.views import defaults
+
+# What a query raises when the database does not answer or has dropped the connection.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 def bad_request(request, exception=None):
@@ -14,3 +22,13 @@ def permission_denied(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form sent without a valid CSRF token: most often a page left open too long, or cookies blocked."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request):
+    """A failure: when it is that the database cannot be reached (a restart, a failover), a page
+    that says so and when to try again, 503 with Retry-After; anything else is Django's 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

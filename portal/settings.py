@@ -74,7 +74,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response has its headers, a redirect to HTTPS too (portal/headers.py).
+    "portal.headers.response_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.replica.replica_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +143,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short queries answered from indexes: compiling them with LLVM first costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database that does not answer is a 503 within seconds, not a request left hanging.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)
+
+# Anonymous reads from a streaming replica, when there is one (portal/replica.py).
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            REPLICA_DATABASE_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -242,15 +259,43 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # An editor's login lasts a working day at most, and ends when the browser closes.
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# The production switch: the site is served over HTTPS by a proxy in front of the app servers,
+# which bind to loopback or a socket so that nothing else reaches them. Then the proxy's
+# X-Forwarded-Proto says whether a request came over HTTPS, plain HTTP is redirected, and
+# browsers are told to use HTTPS only (HSTS, a year, subdomains included unless turned off;
+# preloading is a decision of its own, HSTS_PRELOAD=1).
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # the proxy asks over plain HTTP on the inside
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if BEHIND_TLS_PROXY else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    # Submitting the domain to the browsers' preload list cannot be undone quickly; leaving it
+    # out is a choice, not an oversight.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The addresses (or networks) of the proxies whose X-Forwarded-For is believed (portal/clients.py):
+# none by default, so that a header anyone can write never decides who a visitor is.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# What the pages may ask the browser for: nothing beyond the page itself (portal/headers.py).
+PERMISSIONS_POLICY = "camera=(), geolocation=(), microphone=(), payment=(), usb=()"
+# How long a browser may keep a public page before it asks again (portal/headers.py).
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 
+# One JSON object per line with the request's id (portal/logs.py); LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_for_client_errors": {"()": "portal.logs.OneLineForClientErrors"}},
+    "formatters": {"json": {"()": "portal.logs.JsonLines"}, "text": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_for_client_errors"],
+            "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -5,6 +5,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from portal import health
+
 
 class FaviconView(RedirectView):
     """/favicon.ico, which browsers and crawlers ask for by habit: the site's icon (a temporary
@@ -16,6 +18,7 @@ class FaviconView(RedirectView):
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"
+handler500 = "portal.errors.server_error"
 
 # Swedish pages live at the root, English ones under /en/.
 urlpatterns = i18n_patterns(
@@ -27,9 +30,19 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Uploaded files, as the proxy serves them in production (deploy/nginx.conf): as downloads,
+    # never shown in the site's own origin (SecurityMiddleware adds nosniff).
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def download(request, path):
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+        response["Content-Disposition"] = "attachment"
+        return response
+
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", download)]

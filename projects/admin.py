@@ -6,6 +6,7 @@ from functools import reduce
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
@@ -36,6 +37,34 @@ from .models import (
     ProjectCountry,
     ProjectRelation,
 )
+
+
+class AutocompleteOfValidChoices(AutocompleteSelect):
+    """Django's autocomplete, which shows a form sent back with an error again: a value that is not
+    even a key ("abc" for a number) is left out of the lookup of the chosen rows, instead of
+    failing it. The field itself says the value is not a valid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(remote.field_name)
+        valid = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class ValidAutocomplete:
+    """For an admin with autocomplete_fields: their widgets are AutocompleteOfValidChoices."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteOfValidChoices(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 admin.site.site_header = _("International projects – editors")
 admin.site.site_title = _("International projects")
@@ -112,7 +141,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin, ProjectsUsingAdmin):
+class OrganisationAdmin(ValidAutocomplete, TranslationAdmin, ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "country", "project_count"]
     list_select_related = ["country"]
     list_filter = ["kind"]
@@ -156,7 +185,7 @@ class OrganisationAdmin(TranslationAdmin, ProjectsUsingAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(TranslationAdmin, ProjectsUsingAdmin):
+class FundAdmin(ValidAutocomplete, TranslationAdmin, ProjectsUsingAdmin):
     list_display = ["name", "acronym", "kind", "parent", "project_count"]
     list_select_related = ["parent"]
     list_filter = ["kind"]
@@ -175,14 +204,14 @@ class FrameworkAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PageContent)
-class PageContentAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class PageContentAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ["title", "key", "source_updated_on"]
     autocomplete_fields = ["newsletter"]
     search_fields = ["title_sv", "title_en"]
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(ValidAutocomplete, SimpleHistoryAdmin):
     """Documents are edited on their project; this list serves search and the newsletter choice."""
 
     list_display = ["title", "project", "kind", "is_external"]
@@ -217,7 +246,7 @@ class UniquePartyFormSet(BaseInlineFormSet):
 
 # Stacked rather than tabular inlines: Django's tabular inline gives its fields no labels
 # (only column headings), which screen readers and axe report as unlabelled controls.
-class ParticipationInline(admin.StackedInline):
+class ParticipationInline(ValidAutocomplete, admin.StackedInline):
     model = Participation
     formset = UniquePartyFormSet
     fields = [("organisation", "country"), ("designation", "role"), "note"]
@@ -225,21 +254,21 @@ class ParticipationInline(admin.StackedInline):
     extra = 0
 
 
-class FundingInline(admin.StackedInline):
+class FundingInline(ValidAutocomplete, admin.StackedInline):
     model = Funding
     fields = [("fund", "share"), "note"]
     autocomplete_fields = ["fund"]
     extra = 0
 
 
-class ProjectCountryInline(admin.StackedInline):
+class ProjectCountryInline(ValidAutocomplete, admin.StackedInline):
     model = ProjectCountry
     fields = [("country", "role", "place"), "note"]
     autocomplete_fields = ["country"]
     extra = 0
 
 
-class ProjectRelationInline(admin.StackedInline):
+class ProjectRelationInline(ValidAutocomplete, admin.StackedInline):
     model = ProjectRelation
     fk_name = "project"
     fields = [("kind", "certainty"), ("related_project", "external_name"), "note"]
@@ -383,7 +412,7 @@ class RelatedByNameFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
     form = ProjectAdminForm
     inlines = [ParticipationInline, FundingInline, ProjectCountryInline, ProjectRelationInline, DocumentInline]
     list_display = ["name", "status", "period", "confirmed", "changed", "is_published"]

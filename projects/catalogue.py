@@ -168,6 +168,8 @@ def load_catalogue(files=None):
                 where = f"{path}, record {number}"
                 if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
                     raise FixtureError(f"{where}: expected an object with “model” and “fields”")
+                if not isinstance(record.get("model"), str):
+                    raise FixtureError(f"{where}: “model” must name a model, such as “projects.project”")
                 where += f" ({record.get('model')})"
                 if "pk" in record:
                     raise FixtureError(f"{where}: name rows by natural key, not by “pk”")

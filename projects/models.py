@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from portal.languages import Language
 
 from .periods import Period, Precision, normalise
+from .uploads import validate_upload
 
 SLUG = "slug-placeholder"
 
@@ -1003,7 +1004,13 @@ class Document(ChoiceLabels, models.Model):
         help_text=_("Leave empty when the source does not say."),
     )
     url = models.URLField(_("address (URL)"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="documents/",
+        blank=True,
+        validators=[validate_upload],
+        help_text=_("PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG or JPEG."),
+    )
     is_external = models.BooleanField(
         _("on another website"), default=False, help_text=_("Tick when the address leads away from this site.")
     )

@@ -117,8 +117,8 @@ class Browser:
         def redirect_request(self, *args, **kwargs):
             return None
 
-    def __init__(self, base_url):
-        self.base_url = base_url
+    def __init__(self, base_url, headers=None):
+        self.base_url, self.headers = base_url, headers or {}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self.NoRedirect
         )
@@ -126,7 +126,8 @@ class Browser:
     def request(self, path, data=None):
         """(status, text) of a GET, or of a POST of the form fields in `data`."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, headers={"Referer": self.base_url + path})
+        headers = {"Referer": self.base_url + path, **self.headers}
+        request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
         try:
             with self.opener.open(request, timeout=20) as response:
                 return response.status, response.read().decode()

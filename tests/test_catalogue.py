@@ -101,6 +101,9 @@ def copy_catalogue(tmp_path):
             "record 1",
         ),
         ('["just a string"]', "record 1"),
+        ('[{"model": 5, "fields": {}}]', "record 1: “model” must name a model"),
+        ('[{"model": ["projects", "fund"], "fields": {}}]', "record 1: “model” must name a model"),
+        ('[{"model": "projects", "fields": {}}]', "record 1"),
     ],
     ids=[
         "syntax",
@@ -111,6 +114,9 @@ def copy_catalogue(tmp_path):
         "missing-reference",
         "constraint",
         "not-object",
+        "model-a-number",
+        "model-a-list",
+        "model-without-app",
     ],
 )
 def test_malformed_fixture_names_file_and_record_and_loads_nothing(tmp_path, content, message):

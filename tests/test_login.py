@@ -123,8 +123,8 @@ def test_a_successful_login_resets_the_count(client, alice):
     assert is_logged_in(log_in(client, "alice", PASSWORD))
 
 
-def test_behind_the_proxy_the_lockout_counts_the_visitors_address(client, alice, settings):
-    settings.BEHIND_TLS_PROXY = True
+def test_behind_a_trusted_proxy_the_lockout_counts_the_visitors_address(client, alice, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     proxy = "10.0.0.2"
     fail(client, "alice", 5, ip=proxy, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5")
 
@@ -133,23 +133,30 @@ def test_behind_the_proxy_the_lockout_counts_the_visitors_address(client, alice,
     assert is_logged_in(log_in(client, "alice", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.6"))
 
 
-def test_client_ip_behind_the_proxy_is_the_last_forwarded_address(settings):
-    settings.BEHIND_TLS_PROXY = True
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 192.0.2.7 , 203.0.113.5 "
-    )
-    assert client_ip(request) == "203.0.113.5"
+def test_a_forwarded_address_from_anyone_but_a_trusted_proxy_does_not_escape_the_lockout(client, alice, settings):
+    """Rotating X-Forwarded-For straight at the app server is the same sender each time."""
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for number in range(6):
+        log_in(client, "alice", "wrong", ip="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}
+    assert not is_logged_in(log_in(client, "alice", PASSWORD, ip="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.1"))
 
 
-def test_client_ip_behind_the_proxy_without_the_header_is_the_connection(settings):
-    settings.BEHIND_TLS_PROXY = True
-    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
-
-
-def test_client_ip_without_the_proxy_ignores_the_header(settings):
-    settings.BEHIND_TLS_PROXY = False
-    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="203.0.113.5")
-    assert client_ip(request) == "192.0.2.10"
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "visitor"),
+    [
+        ("10.0.0.2", "198.51.100.1, 192.0.2.7 , 203.0.113.5 ", ["10.0.0.2"], "203.0.113.5"),
+        ("10.0.0.2", "198.51.100.1, 203.0.113.5, 10.0.0.9", ["10.0.0.0/8"], "203.0.113.5"),  # two proxies
+        ("10.0.0.2", "", ["10.0.0.2"], "10.0.0.2"),  # no header: the connection
+        ("10.0.0.2", "not-an-address", ["10.0.0.2"], "10.0.0.2"),
+        ("192.0.2.10", "203.0.113.5", ["10.0.0.2"], "192.0.2.10"),  # not from the proxy: ignored
+        ("192.0.2.10", "203.0.113.5", [], "192.0.2.10"),  # no trusted proxy (the default): ignored
+    ],
+)
+def test_client_ip_takes_the_forwarded_address_only_from_a_trusted_proxy(settings, remote, forwarded, trusted, visitor):
+    settings.TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == visitor
 
 
 def reload_urls():
