@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	  && { command -v $$p; break; }; done)
 
-.PHONY: run dev test lint bench install lock stack stack-stop check-python clean
+.PHONY: run dev test lint bench install lock stack stack-stop backup restore check-python clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -79,3 +79,12 @@ stack: install
 
 stack-stop:
 	deploy/stack stop
+
+# A backup of the PostgreSQL database and the uploaded files, with a manifest of checksums, in
+# backups/ (BACKUP_DIR); and its way back into an empty database: make restore FILE=backups/....tar
+backup: install .secret-key
+	$(VENV_PY) manage.py backup --output $${BACKUP_DIR:-backups}
+
+restore: install .secret-key
+	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=backups/portal-....tar" >&2; exit 2; }
+	$(VENV_PY) manage.py restore "$(FILE)"
