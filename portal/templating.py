@@ -11,6 +11,8 @@ import datetime
 import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaulttags
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -71,6 +73,31 @@ def language_links(request):
     return links
 
 
+# Where a kept part takes what differs per request (kept()).
+SLOT = "\x00slot\x00"
+
+
+def kept(template_name, slot="", **params):
+    """The HTML of a part of the frame that is the same on every page in a language (the header,
+    the footer): rendered once per process for the language and `params`, and kept. What does
+    differ, `slot`, is put in where the template has `{{ slot }}`."""
+    html = _kept(template_name, translation.get_language(), tuple(sorted(params.items())))
+    return mark_safe(html.replace(SLOT, str(slot)))  # noqa: S308 - our template, and the slot as the page escaped it
+
+
+@functools.lru_cache(maxsize=64)
+def _kept(template_name, language, params):
+    from django.template.loader import render_to_string
+
+    return render_to_string(template_name, {**dict(params), "slot": mark_safe(SLOT)})  # noqa: S308
+
+
+@receiver(setting_changed)
+def forget_kept(**kwargs):
+    """A setting changed (in tests): what was kept may show the old one."""
+    _kept.cache_clear()
+
+
 def contact_url():
     return settings.CONTACT_URL
 
@@ -95,6 +122,7 @@ def environment(**options):
         querystring=querystring,
         language_links=language_links,
         contact_url=contact_url,
+        kept=kept,
     )
     env.filters.update(capfirst=capfirst, date=date, link_phrase=link_phrase)
     return env
