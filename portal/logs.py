@@ -7,8 +7,8 @@ proxy's log and the app's log can be joined.
 
 import json
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -17,8 +17,8 @@ GIVEN_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def id_for(given):
-    """The request's id: the proxy's when it looks like one, else a new one."""
-    return given if given and GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+    """The request's id: the proxy's when it looks like one, else a new one (128 random bits)."""
+    return given if given and GIVEN_ID.fullmatch(given) else os.urandom(16).hex()
 
 
 class OneLineForClientErrors(logging.Filter):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
-from portal import cache
+from portal import cache, replica
 from portal.release import RELEASE
 
 from . import snapshots
@@ -286,5 +286,6 @@ class PrivacyView(TemplateView):
             feedback_client_hours=settings.FEEDBACK_CLIENT_HOURS,
             session_hours=settings.SESSION_COOKIE_AGE // 3600,
             csrf_cookie_days=settings.CSRF_COOKIE_AGE // 86400,
+            wrote_seconds=replica.WROTE_SECONDS,
             **kwargs,
         )

@@ -23,6 +23,9 @@ def test_the_privacy_page_says_what_is_stored_and_for_how_long_in_both_languages
     english = client.get("/en" + reverse("projects:privacy")).content.decode()
     assert "deleted after 200 days" in english and "after\n    60 days" in english and "csrftoken" in english
     assert 'href="/personuppgifter/">Personuppgifter och kakor</a>' in swedish  # in the footer
+    # The cookie a post leaves with a replica (portal/replica.py), and what the logs keep.
+    assert "<code>wrote</code> i 10 sekunder" in swedish and "<code>wrote</code> for 10\n    seconds" in english
+    assert "inte din IP-adress" in swedish and "not\n    your IP address" in english
 
 
 def test_reading_the_site_sets_no_cookie(client, catalogue):

@@ -232,4 +232,5 @@ def test_a_database_that_does_not_answer_is_a_503_page_with_retry_after(monkeypa
     response = Client(raise_request_exception=False).get(address)
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert f"<h1>{heading}" in response.text and "Traceback" not in response.text
+    assert "no-store" in response["Cache-Control"]  # not kept by a browser or a proxy after the database is back
     assert 'id="feedback"' not in response.text  # the block would ask the database again

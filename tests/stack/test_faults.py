@@ -188,3 +188,16 @@ def test_an_editors_save_through_one_app_server_is_seen_through_the_other_at_onc
     assert first.request(change_path, fields)[0] == 302
     assert summary in second.request("/projekt/eurlo/")[1]  # anonymous, from the replica once it has it
     assert summary in Browser(stack["STACK_PROXY_URL"]).request("/projekt/?q=eurlo")[1]
+
+
+def test_the_app_servers_do_not_say_what_runs_them_and_uploads_are_served_as_downloads(stack):
+    status, _, headers, _ = get(stack["STACK_APP_A_URL"] + "/")
+    assert status == 200 and "Server" not in headers
+    assert headers["X-Request-ID"] and headers["Permissions-Policy"]
+    probe = Path(stack["MEDIA_ROOT"], "documents", "probe.html")
+    probe.parent.mkdir(parents=True, exist_ok=True)
+    probe.write_text("<script>alert(1)</script>")  # as if one had got there: still only a download
+    status, _, headers, _ = get(stack["STACK_PROXY_URL"] + "/media/documents/probe.html")
+    assert status == 200 and headers["Content-Disposition"] == "attachment"
+    assert headers["X-Content-Type-Options"] == "nosniff" and "sandbox" in headers["Content-Security-Policy"]
+    probe.unlink()
