@@ -9,8 +9,9 @@ a replica. A replica that lags serves nothing until it has caught up; every writ
 other request, goes to the primary.
 
 A replica that cannot be reached is left alone for DOWN_SECONDS and the reads go to the
-primary, without an error. A primary that cannot be reached leaves anonymous reads to the
-replica, which then shows what was last replayed.
+primary, without an error; one lost during a request has the request asked of the primary
+again. A primary that cannot be reached leaves anonymous reads to the replica, which then
+shows what was last replayed.
 """
 
 import logging
