@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -20,7 +19,6 @@ from portal.languages import Language
 from .forms import AnswerForm, CommentForm
 from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
 
-logger = logging.getLogger(__name__)
 
 RATE_LIMIT_POSTS = 10
 RATE_LIMIT_WINDOW = 10 * 60

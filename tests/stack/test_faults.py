@@ -96,11 +96,17 @@ class Load:
         return [status for status in self.statuses if status != 200]
 
 
-def test_an_app_server_killed_costs_no_request(stack):
+def under_load(stack, fault, repair):
+    """The statuses nginx answered while `fault` held for two seconds under load; then `repair`."""
     with Load(stack["STACK_PROXY_URL"]) as load:
-        run("kill-app a")
+        run(fault)
         time.sleep(2)
-    run("start-app a")
+    run(repair)
+    return load
+
+
+def test_an_app_server_killed_costs_no_request(stack):
+    load = under_load(stack, "kill-app a", "start-app a")
     assert len(load.statuses) > 50 and load.failed == []
 
 
@@ -139,10 +145,7 @@ def test_without_redis_every_page_is_served_and_the_rate_limit_counts_in_the_dat
 
 
 def test_a_stopped_replica_costs_no_read(stack):
-    with Load(stack["STACK_PROXY_URL"]) as load:
-        run("stop-replica")
-        time.sleep(2)
-    run("start-replica")
+    load = under_load(stack, "stop-replica", "start-replica")
     assert len(load.statuses) > 50 and load.failed == []
     time.sleep(replica.DOWN_SECONDS + 1)  # until the app servers ask the replica again
 
