@@ -19,7 +19,6 @@ from portal.languages import Language
 from .forms import AnswerForm, CommentForm
 from .models import COMMENT_MAX_LENGTH, THANKED, Feedback, FeedbackTexts
 
-
 RATE_LIMIT_POSTS = 10
 RATE_LIMIT_WINDOW = 10 * 60
 
