@@ -9,9 +9,12 @@ catalogue index (projects/index.py); the filter methods below say the same rules
 """
 
 import copy
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -78,7 +81,7 @@ class FacetChoiceField(MultipleChoiceField):
     def set_options(self, options):
         """Set choices worked out once per catalogue version (FacetOptions) as they are: normalising
         hundreds of them again on every request costs more than the rest of the form."""
-        self._choices = self.widget.choices = options.pairs
+        self._choices = options.pairs
         self._valid = (options.pairs, options.values)
 
 
@@ -353,6 +356,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         """The checkbox groups of the form: the options of each facet field that give projects or are chosen,
         each with its count and whether it is chosen."""
         counts = self.selection.facet_counts
+        shown_all = set(self.request.GET.getlist("visa")) if self.request is not None else set(self.FACETS)
         facets = []
         for name in self.FACETS:
             bound_field = self.form[name]
@@ -363,14 +367,20 @@ class ProjectFilterSet(django_filters.FilterSet):
                 errors=bound_field.errors,
                 was_cut=name in self.cut_facets,
             )
-            # An option that would give no projects is left out, unless it is chosen.
-            options = [
-                FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part, lang=lang)
-                for value, label, part, lang in self.choices(name)
-                if (count := counts[name].get(value, 0)) or value in chosen
+            # An option that would give no projects is left out, unless it is chosen. Only the options
+            # shown are made into FacetOptions: a long facet offers hundreds.
+            own = counts[name]
+            offered = [
+                (choice, count)
+                for choice in self.choices(name)
+                if (count := own.get(choice[0], 0)) or choice[0] in chosen
             ]
-            facet.options = self.shown_options(name, options)
-            facet.more = len(options) - len(facet.options)
+            shown = self.shown_options(offered, chosen) if name not in shown_all else offered
+            facet.options = [
+                FacetOption(value=value, label=label, count=count, chosen=value in chosen, is_part=part, lang=lang)
+                for (value, label, part, lang), count in shown
+            ]
+            facet.more = len(offered) - len(shown)
             if facet.more:
                 facet.more_url = self.url_with_shown(name)
                 legend = str(facet.legend)
@@ -381,20 +391,19 @@ class ProjectFilterSet(django_filters.FilterSet):
             facets.append(facet)
         return facets
 
-    def shown_options(self, name, options):
-        """A long list shows the chosen options and the SHOWN_OPTIONS that give the most projects, in its
-        own order; all of them when the visitor asked to see them all (?visa=<facet>)."""
-        if len(options) <= SHOWN_OPTIONS or self.request is None or name in self.request.GET.getlist("visa"):
-            return options
-        largest = sorted(options, key=lambda option: option.count, reverse=True)[:SHOWN_OPTIONS]
-        shown = {id(option) for option in largest}
-        return [option for option in options if option.chosen or id(option) in shown]
+    @staticmethod
+    def shown_options(offered, chosen):
+        """Of a facet's (choice, count) pairs, those a list shows unless asked for all (?visa=<facet>): all of a
+        short list; of a long one, the chosen and the SHOWN_OPTIONS that give the most projects, in its own order."""
+        if len(offered) <= SHOWN_OPTIONS:
+            return offered
+        largest = {id(pair) for pair in heapq.nlargest(SHOWN_OPTIONS, offered, key=itemgetter(1))}
+        return [pair for pair in offered if pair[0][0] in chosen or id(pair) in largest]
 
     def url_with_shown(self, name):
         """This list with every option of one facet shown, back at that facet."""
-        params = self.request.GET.copy()
-        params.setlist("visa", [*params.getlist("visa"), name])
-        return f"{self.request.path}?{params.urlencode()}#{name}-group"
+        query = "&".join(part for part in (self.request.GET.urlencode(), urlencode({"visa": name})) if part)
+        return f"{self.request.path}?{query}#{name}-group"
 
     def choices(self, name):
         """(value, label, is a part, the label's language where it is not the page's) of each choice of a

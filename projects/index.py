@@ -295,13 +295,19 @@ class Selection:
         for facet in FACETS:
             keeps_own = facet == "partner" and self.partner_mode == "all"
             others = [bitmap for name, bitmap in self.narrowing.items() if keeps_own or name != facet]
-            base = self._intersect(others)
-            counts[facet] = {
-                value: hits
-                for value, bitmap in self.index.options[facet].items()
-                if (hits := bitmap.intersection_cardinality(base))
-            }
+            if not others and not self.common:
+                # Under no other filter: the same for every list, so counted once per worker.
+                counts[facet] = self.index.remember(("counts", facet), lambda facet=facet: self._counts(facet, None))
+            else:
+                counts[facet] = self._counts(facet, self._intersect(others))
         return counts
+
+    def _counts(self, facet, base):
+        """{option value: number of its projects in `base`} of a facet's options with any (all projects if None)."""
+        options = self.index.options[facet].items()
+        if base is None:
+            return {value: len(bitmap) for value, bitmap in options if bitmap}
+        return {value: hits for value, bitmap in options if (hits := bitmap.intersection_cardinality(base))}
 
     def page(self, offset, count, sort=None):
         """The ids of the projects at places offset .. offset + count, in the sort order asked for."""
