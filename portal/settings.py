@@ -231,6 +231,16 @@ FEEDBACK_CLIENT_HOURS = 24
 # An entry an editor has not checked for this many days is listed as needing review.
 REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))
 
+# The catalogue as IATI activities (projects/iati.py, /iati/activities.xml): who reports them, and
+# how their identifiers begin. The agency's IATI organisation identifier is its organisation number
+# (202100-2163) under the Swedish registration agency SE-ON; its type is 10, government. An
+# activity's identifier is the prefix, a hyphen and the project's slug, and must never change once
+# published: change a published project's slug only knowing that.
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "SE-ON-2021002163")
+IATI_REPORTING_ORG_NAME = os.environ.get("IATI_REPORTING_ORG_NAME", "Migrationsverket")
+IATI_REPORTING_ORG_TYPE = os.environ.get("IATI_REPORTING_ORG_TYPE", "10")
+IATI_IDENTIFIER_PREFIX = os.environ.get("IATI_IDENTIFIER_PREFIX", IATI_REPORTING_ORG_REF)
+
 # Kosovo has no ISO 3166-1 code of its own; XK is the user-assigned code the
 # EU and the Swedish authorities use for it.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}

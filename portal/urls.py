@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal import health
+from projects.views import IatiActivitiesView
 
 
 class FaviconView(RedirectView):
@@ -30,6 +31,8 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path(settings.ADMIN_URL, admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    # For machines, in no language of its own: outside the language prefixes.
+    path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]

@@ -2,18 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from portal import cache, replica
 from portal.release import RELEASE
 
-from . import snapshots
+from . import iati, snapshots
 from .context_processors import shown_language
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
@@ -289,3 +290,18 @@ class PrivacyView(TemplateView):
             wrote_seconds=replica.WROTE_SECONDS,
             **kwargs,
         )
+
+
+class IatiActivitiesView(View):
+    """The published catalogue as IATI 2.03 activities XML (projects/iati.py), narrowed by the project
+    list's filters where they are asked for; streamed, a batch of projects at a time."""
+
+    def get(self, request):
+        filterset = ProjectFilterSet(request.GET or None, queryset=iati.exported_projects(), request=request)
+        projects = iati.in_batches(filterset.results())
+        response = StreamingHttpResponse(
+            iati.ActivityWriter().document(projects), content_type="application/xml; charset=utf-8"
+        )
+        # The same for every visitor, in every language: kept as long as a public page.
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}, must-revalidate"
+        return response
