@@ -7,7 +7,7 @@ from tests.browser.test_accessibility import assert_no_violations_wide_and_narro
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGES = ["/tidslinje/", "/en/tidslinje/?status=ongoing&sort=-start", "/tidslinje/?year_from=abc&page=9"]
+PAGES = ["/tidslinje/", "/en/tidslinje/?status=ongoing&sort=-start"]
 
 
 @pytest.mark.parametrize("path", PAGES)
