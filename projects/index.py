@@ -309,6 +309,21 @@ class Selection:
             return {value: len(bitmap) for value, bitmap in options if bitmap}
         return {value: hits for value, bitmap in options if (hits := bitmap.intersection_cardinality(base))}
 
+    def count_of(self, facet, value):
+        """How many projects of the result have `value` among their options of `facet` (e.g. status ongoing)."""
+        return self.result.intersection_cardinality(self.index.options[facet].get(value, BitMap()))
+
+    def known_years(self):
+        """The first and the last year that a known start or end of a project of the result may lie in
+        (earliest starts, latest ends); (None, None) when no project of the result has one."""
+        years = [
+            year
+            for bitmaps in (self.index.start_years, self.index.end_years)
+            for year, ranks in bitmaps.items()
+            if ranks.intersect(self.result)
+        ]
+        return (min(years), max(years)) if years else (None, None)
+
     def page(self, offset, count, sort=None):
         """The ids of the projects at places offset .. offset + count, in the sort order asked for."""
         if sort in self.index.orders:

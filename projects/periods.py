@@ -122,6 +122,13 @@ class Period:
             return None
         return self.duration_months + (self.duration_months // 5 if self.duration_is_approximate else 0)
 
+    @property
+    def shortest_duration(self):
+        """The stated duration in months; an approximate one may run a fifth shorter."""
+        if self.duration_months is None:
+            return None
+        return self.duration_months - (self.duration_months // 5 if self.duration_is_approximate else 0)
+
     def earliest_start(self):
         """The first day the period may have begun on; None when nothing says.
 
@@ -145,6 +152,31 @@ class Period:
         if self.start is not None and self.duration_months is not None:
             latest_start = last_day(self.start, self.start_precision)
             return add_months(latest_start, self.longest_duration) - datetime.timedelta(days=1)
+        return None
+
+    def latest_start(self):
+        """The last day the period may have begun on; None when nothing says.
+
+        "hösten 2015" may have begun on 30 November 2015. Without a start, a period of known
+        length began at the latest its shortest duration before the last day of its end.
+        """
+        if self.start is not None:
+            return last_day(self.start, self.start_precision)
+        if self.end is not None and self.duration_months is not None:
+            latest_end = last_day(self.end, self.end_precision)
+            return add_months(latest_end, -self.shortest_duration) + datetime.timedelta(days=1)
+        return None
+
+    def earliest_end(self):
+        """The first day the period may have ended on; None when nothing says.
+
+        An end given as "2021" may be 1 January 2021; "hösten 2015, ca 2,5 år" may have ended
+        two years (a fifth short of 30 months) after 1 September 2015.
+        """
+        if self.end is not None:
+            return self.end
+        if self.start is not None and self.duration_months is not None:
+            return add_months(self.start, self.shortest_duration) - datetime.timedelta(days=1)
         return None
 
     @property

@@ -8,6 +8,8 @@ app_name = "projects"
 urlpatterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
     path("projekt/", cached_page(views.ProjectListView.as_view()), name="list"),
+    # Beside the list rather than under it: no project's slug can take the timeline's address.
+    path("tidslinje/", cached_page(views.ProjectTimelineView.as_view()), name="timeline"),
     path("projekt/<slug:slug>/", cached_page(views.ProjectDetailView.as_view()), name="detail"),
     path("partner/<slug:slug>/", cached_page(views.OrganisationDetailView.as_view()), name="partner"),
     path("fond/<slug:slug>/", cached_page(views.FundDetailView.as_view()), name="fund"),

@@ -28,6 +28,7 @@ from .models import (
 )
 from .search import MAX_TERMS
 from .templating import facet_options, render_shared
+from .timeline import timeline_of
 
 # How long the start page's main part is kept unused (a new catalogue version replaces it at once).
 HOME_SECONDS = 60 * 60
@@ -129,9 +130,10 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
 
     template_name = "projects/project_list.html"
     paginate_by = 20
+    columns = LIST_COLUMNS
 
     def get_queryset(self):
-        queryset = Project.objects.published().only(*LIST_COLUMNS)
+        queryset = Project.objects.published().only(*self.columns)
         self.filterset = ProjectFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
         return self.filterset.results()
 
@@ -160,7 +162,56 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context["facet_cut_hint"] = ngettext(
             "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
         ) % {"counter": MAX_CHOSEN}
+        context["timeline_url"] = same_query(self.request, "projects:timeline")
         return context
+
+
+class ProjectTimelineView(ProjectListView):
+    """The list's projects, with its filters, order and pages, on a year axis and in a table."""
+
+    template_name = "projects/project_timeline.html"
+    # What a bar needs besides a list row: the earliest possible start.
+    columns = (*LIST_COLUMNS, "earliest_start")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = timeline_of(context["object_list"])
+        context["summary"] = timeline_summary(self.filterset.selection)
+        context["title"] = _("Timeline: %(list)s") % {"list": context["title"]}
+        context["list_url"] = same_query(self.request, "projects:list")
+        context["crumbs"] = [{"label": _("All projects"), "url": context["list_url"]}, {"label": _("Timeline")}]
+        return context
+
+
+def same_query(request, view_name):
+    """The address of another view of the same projects: the list and its timeline take the same query."""
+    query = request.GET.urlencode()
+    return f"{reverse(view_name)}?{query}" if query else reverse(view_name)
+
+
+def timeline_summary(selection):
+    """The timeline in one sentence: "12 projekt mellan 2009 och 2019, varav 3 pågående"."""
+    count = len(selection)
+    if not count:
+        return _("No projects match these filters.")
+    first, last = selection.known_years()
+    if first is None:
+        scope = ngettext("%(counter)s project", "%(counter)s projects", count)
+    elif first == last:
+        scope = ngettext("%(counter)s project in %(first)s", "%(counter)s projects in %(first)s", count)
+    else:
+        scope = ngettext(
+            "%(counter)s project between %(first)s and %(last)s",
+            "%(counter)s projects between %(first)s and %(last)s",
+            count,
+        )
+    scope %= {"counter": count, "first": first, "last": last}
+    ongoing = selection.count_of("status", Project.Status.ONGOING)
+    if count == 1:
+        status = Project.Status.ONGOING.label if ongoing else Project.Status.CLOSED.label
+    else:
+        status = _("%(counter)s of them ongoing") % {"counter": ongoing}
+    return _("%(scope)s, %(status)s.") % {"scope": scope, "status": status}
 
 
 def list_title(filters, count):

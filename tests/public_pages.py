@@ -6,7 +6,7 @@ from projects.models import Fund, Organisation, Project
 
 
 def public_addresses():
-    pages = ("projects:home", "projects:list", "projects:accessibility", "projects:privacy")
+    pages = ("projects:home", "projects:list", "projects:timeline", "projects:accessibility", "projects:privacy")
     addresses = [reverse(name) for name in pages]
     addresses += [project.get_absolute_url() for project in Project.objects.published()]
     for name, model in (("projects:partner", Organisation), ("projects:fund", Fund)):

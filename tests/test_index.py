@@ -12,7 +12,7 @@ import random
 from collections import Counter
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.http import QueryDict
 
 from bench.seed import COMMON_WORD, RARE_WORDS, seed
@@ -123,6 +123,11 @@ def test_the_index_gives_what_plain_sql_gives_on_random_filters():
         assert len(selection) == len(expected_pks), data.urlencode()
         assert {selection.index.ids[rank] for rank in selection.result} == expected_pks, data.urlencode()
         assert selection.facet_counts == reference_counts(filterset, expected_pks, members), data.urlencode()
+        ongoing = expected.filter(status=Project.Status.ONGOING).count()
+        assert selection.count_of("status", Project.Status.ONGOING) == ongoing, data.urlencode()
+        bounds = expected.aggregate(Min("earliest_start"), Max("earliest_start"), Min("latest_end"), Max("latest_end"))
+        years = [day.year for day in bounds.values() if day is not None]
+        assert selection.known_years() == ((min(years), max(years)) if years else (None, None)), data.urlencode()
         offset = rng.choice([0, 0, 20, max(0, len(expected_pks) - 20)])
         ordered = list(filterset.qs.values_list("pk", flat=True)[offset : offset + 20])
         assert selection.page(offset, 20, sort) == ordered, data.urlencode()

@@ -106,3 +106,27 @@ def test_possible_bounds_follow_the_honest_precision(period, earliest, latest):
 )
 def test_add_months_keeps_the_day_where_the_month_has_it(date, months, expected):
     assert add_months(date, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "latest_start", "earliest_end"),
+    [
+        # "hösten 2015, tvåårigt": may have begun on 30 November; may have ended on 31 August 2017.
+        (Period(D(2015, 9, 1), Precision.SEASON, None, Precision.UNKNOWN, 24), D(2015, 11, 30), D(2017, 8, 31)),
+        # "ca 2,5 år med start våren 2016": a fifth shorter at least, two years.
+        (Period(D(2016, 3, 1), Precision.SEASON, None, Precision.UNKNOWN, 30, True), D(2016, 5, 31), D(2018, 2, 28)),
+        # "1 juni 2016, 24 månader": exactly, as the latest end.
+        (Period(D(2016, 6, 1), Precision.DAY, None, Precision.UNKNOWN, 24), D(2016, 6, 1), D(2018, 5, 31)),
+        # "1,5 år, avslutades i mars 2016": may have begun as late as 1 October 2014.
+        (Period(None, Precision.UNKNOWN, D(2016, 3, 1), Precision.MONTH, 18), D(2014, 10, 1), D(2016, 3, 1)),
+        # "2015 – 2022": begun by the last day of 2015; ended on the first day of 2022 at the earliest.
+        (Period(D(2015, 1, 1), Precision.YEAR, D(2022, 1, 1), Precision.YEAR), D(2015, 12, 31), D(2022, 1, 1)),
+        (Period(D(2006, 1, 1), Precision.YEAR, None, Precision.UNKNOWN), D(2006, 12, 31), None),
+        (Period(None, Precision.UNKNOWN, D(2013, 4, 1), Precision.MONTH), None, D(2013, 4, 1)),
+    ],
+)
+def test_inner_bounds_are_as_late_and_as_early_as_the_precision_allows(period, latest_start, earliest_end):
+    assert (period.latest_start(), period.earliest_end()) == (latest_start, earliest_end)
+    bounds = [period.earliest_start(), latest_start, earliest_end, period.latest_end()]
+    known = [bound for bound in bounds if bound is not None]
+    assert known == sorted(known)
