@@ -41,8 +41,8 @@ from .models import (
 
 class AutocompleteOfValidChoices(AutocompleteSelect):
     """Django's autocomplete, which shows a form sent back with an error again: a value that is not
-    even a key ("abc" for a number) is left out of the lookup of the chosen rows, instead of
-    failing it. The field itself says the value is not a valid choice."""
+    even a key ("abc" for a number, or a number past the column's range) is left out of the lookup
+    of the chosen rows, instead of failing it. The field itself says the value is not a valid choice."""
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
@@ -50,7 +50,7 @@ class AutocompleteOfValidChoices(AutocompleteSelect):
         valid = []
         for item in value:
             try:
-                key.to_python(item)
+                key.run_validators(key.to_python(item))
             except ValidationError:
                 continue
             valid.append(item)

@@ -332,3 +332,17 @@ def test_loader_skips_rows_that_refer_to_a_deleted_organisation(editor, catalogu
     Organisation.objects.get(slug="bamf").delete()
     call_command("load_catalogue", verbosity=0)
     assert not Organisation.objects.filter(slug="bamf").exists()
+
+
+@pytest.mark.parametrize("framework", ["abc", "9223372036854775808", "-9223372036854775809", "1e400"])
+def test_a_chosen_row_that_cannot_be_a_key_is_refused_on_its_field(editor, framework):
+    """A framework sent back as no key at all, or as a number past the column's range (which SQLite
+    cannot even compare), is refused on its field and the form shown again: no 500, nothing saved."""
+    project = make_project(name="Ramverkslöst")
+    data = admin_form_data(editor.get(change_url(project)))
+    data.update(framework=framework, name_sv="Ändrat namn")
+    response = editor.post(change_url(project), data)
+    assert response.status_code == 200
+    assert "framework" in response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.name_sv == "Ramverkslöst"
