@@ -337,6 +337,8 @@ def url_lists(rng, *, count=2000):
         lists["search, common and rare words"].append(
             f"/projekt/?{urlencode(query + (filters() if rng.random() < 0.5 else []))}"
         )
+    # The timeline takes the list's query string; drawn after the others so that their URLs stay as they were.
+    lists["timeline, filters varied"] = [f"/tidslinje/?{urlencode(filters())}" for _ in range(count)]
     return lists
 
 
