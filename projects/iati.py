@@ -49,6 +49,7 @@ role IATI names) is left out of the document and reported in `ActivityWriter.lef
 editors, notes on roles, countries and periods are never read, let alone written.
 """
 
+import itertools
 import re
 from xml.etree import ElementTree
 
@@ -226,6 +227,18 @@ class ActivityWriter:
                 self.written += 1
                 yield ElementTree.tostring(activity, encoding="unicode") + "\n"
         yield "</iati-activities>\n"
+
+    def document_if_valid(self, projects):
+        """The document's pieces as document() gives them, or None when no project can be an activity:
+        the schema requires at least one, so then there is no valid document to give. Read up to the
+        first activity before it answers; the rest is still read a batch at a time."""
+        pieces = self.document(projects)
+        head = []
+        for piece in pieces:
+            head.append(piece)
+            if self.written:
+                return itertools.chain(head, pieces)
+        return None
 
     def identifier(self, project):
         return f"{self.identifier_prefix}-{project.slug}"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseNotFound, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -349,10 +349,13 @@ class IatiActivitiesView(View):
 
     def get(self, request):
         filterset = ProjectFilterSet(request.GET or None, queryset=iati.exported_projects(), request=request)
-        projects = iati.in_batches(filterset.results())
-        response = StreamingHttpResponse(
-            iati.ActivityWriter().document(projects), content_type="application/xml; charset=utf-8"
-        )
+        document = iati.ActivityWriter().document_if_valid(iati.in_batches(filterset.results()))
+        if document is None:
+            return HttpResponseNotFound(
+                _("No published project matches these filters, and an IATI document holds at least one activity."),
+                content_type="text/plain; charset=utf-8",
+            )
+        response = StreamingHttpResponse(document, content_type="application/xml; charset=utf-8")
         # The same for every visitor, in every language: kept as long as a public page.
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}, must-revalidate"
         return response

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from lxml import etree
 
@@ -176,7 +176,7 @@ def test_unpublished_projects_are_never_exported(client):
     )
     for query in (None, {"q": "Utkast"}, {"status": "ongoing"}):
         response = client.get(reverse("iati-activities"), query)
-        content = b"".join(response.streaming_content)
+        content = response.content if response.status_code == 404 else b"".join(response.streaming_content)
         assert hidden.slug.encode() not in content and b"Utkast" not in content
     assert set(activities(fetch(client))) == {identifier(shown)}
 
@@ -286,9 +286,10 @@ def test_a_partner_named_by_its_country_is_named_so(client):
 
 
 def test_a_project_without_a_stated_role_is_left_out_and_reported(client, tmp_path):
+    kept = make_project(partners=a_partner(), start_date=datetime.date(2016, 1, 1), start_precision=Precision.YEAR)
     project = make_project(start_date=datetime.date(2016, 1, 1), start_precision=Precision.YEAR)
     Participation.objects.create(project=project, organisation=make_organisation(), role="not_stated")
-    assert identifier(project) not in activities(fetch(client))
+    assert list(activities(fetch(client))) == [identifier(kept)]
     out = io.StringIO()
     call_command("export_iati", str(tmp_path / "activities.xml"), stdout=out)
     assert f"left out {project.slug}: no organisation has a role that IATI names" in out.getvalue()
@@ -438,9 +439,24 @@ def test_the_list_filters_narrow_the_activities(client):
     assert set(activities(fetch(client, {"status": "ongoing"}))) == {identifier(ongoing)}
 
 
-def test_an_empty_result_is_an_empty_document(client):
-    document = fetch(client, {"status": "closed"})
-    assert document.tag == "iati-activities" and len(document) == 0
+def test_a_result_with_no_activity_is_not_found_rather_than_an_invalid_document(client, tmp_path):
+    """The schema requires at least one activity: when the filters or the facts leave none, there is no
+    valid document, and the address says so instead of serving an invalid one; the command keeps the
+    last file."""
+    make_project(partners=a_partner(), start_date=datetime.date(2016, 1, 1), start_precision=Precision.YEAR)
+    make_project(status=Project.Status.CLOSED)  # closed, but with no date: it cannot be an activity
+    response = client.get(reverse("iati-activities"), {"status": "closed"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "IATI" in response.content.decode()
+    assert len(activities(fetch(client, {"status": "ongoing"}))) == 1
+    Project.objects.filter(status=Project.Status.ONGOING).delete()
+    path = tmp_path / "activities.xml"
+    path.write_text("the last good file")
+    with pytest.raises(CommandError, match="left as it was"):
+        call_command("export_iati", str(path), stdout=io.StringIO())
+    assert path.read_text() == "the last good file"
+    assert list(tmp_path.iterdir()) == [path]
 
 
 BAD_QUERIES = [
@@ -470,13 +486,16 @@ BAD_QUERIES = [
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES, ids=range(len(BAD_QUERIES)))
-def test_bad_input_gives_a_well_formed_document_not_an_error(client, query):
+def test_bad_input_gives_a_well_formed_answer_not_an_error(client, query):
     project = make_project(partners=a_partner(), start_date=datetime.date(2016, 1, 1), start_precision="year")
     response = client.get(f"{reverse('iati-activities')}?{query}")
-    assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    assert MARKUP.encode() not in content
-    assert set(activities(etree.fromstring(content))) <= {identifier(project)}
+    if response.status_code == 404:  # nothing matched: said in plain text, never echoed
+        assert MARKUP.encode() not in response.content
+    else:
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        assert MARKUP.encode() not in content
+        assert set(activities(etree.fromstring(content))) == {identifier(project)}
     assert Project.objects.count() == 1
 
 

@@ -2,7 +2,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from projects import iati
 from projects.filters import ProjectFilterSet
@@ -20,12 +20,18 @@ class Command(BaseCommand):
     def handle(self, *args, output, verbosity=1, **options):
         writer = iati.ActivityWriter()
         projects = iati.in_batches(ProjectFilterSet(queryset=iati.exported_projects()).results())
+        document = writer.document_if_valid(projects)
+        if document is None:
+            raise CommandError(
+                "No published project can be an IATI activity, and a document holds at least one; "
+                f"{output} was left as it was."
+            )
         path = Path(output)
         # Written beside the target and moved over it at the end: a failed export leaves the last good file.
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.writelines(writer.document(projects))
+                file.writelines(document)
             os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         except BaseException:
