@@ -11,7 +11,9 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 # A request that takes longer than this is stuck (the slowest page takes well under a second):
-# the worker is replaced rather than left to hold its connection.
+# the worker is replaced rather than left to hold its connection. A long download (an export of
+# the whole list) reports its progress instead (portal/liveness.py, post_fork below), and so runs
+# to its end as long as it makes progress.
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
@@ -41,3 +43,10 @@ def _without_server_header():
 
 
 _without_server_header()
+
+
+def post_fork(server, worker):
+    """Let a long response report that this worker is still working (portal/liveness.py)."""
+    from portal import liveness
+
+    liveness.report_to(worker.notify)

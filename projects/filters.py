@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.liveness import still_working
+
 from .context_processors import shown_language
 from .index import FACETS, current_index
 from .models import (
@@ -533,3 +535,17 @@ class ProjectResults(Sequence):
         projects = self.queryset.in_bulk(pks)
         # A project unpublished since the index was built is left out.
         return [projects[pk] for pk in pks if pk in projects]
+
+    def batches(self, size):
+        """The projects in lists of `size`, each fetched (with its queryset's prefetches) when it is reached:
+        an export holds one batch at a time, and reports its progress after each (portal/liveness.py).
+
+        How many there are is worked out now, before the first batch is asked for.
+        """
+        total = len(self)
+        return (self._batch(start, size) for start in range(0, total, size))
+
+    def _batch(self, start, size):
+        projects = self[start : start + size]
+        still_working()
+        return projects

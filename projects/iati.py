@@ -158,13 +158,11 @@ def exported_projects():
 
 
 def in_batches(results, size=None):
-    """Each project of `results`, a sequence that fetches a slice at a time (ProjectFilterSet.results()).
+    """Each project of `results` (ProjectFilterSet.results()), fetched a batch at a time (ProjectResults.batches).
 
     How many there are is worked out now, before the first piece of the document is sent.
     """
-    size = size or BATCH_SIZE
-    total = len(results)
-    return (project for start in range(0, total, size) for project in results[start : start + size])
+    return (project for batch in results.batches(size or BATCH_SIZE) for project in batch)
 
 
 def xml_text(value):
