@@ -2,7 +2,9 @@
 
 import sys
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
+from django.http import QueryDict
 from django.shortcuts import render
 from django.views import defaults
 
@@ -12,6 +14,12 @@ RETRY_AFTER_SECONDS = 30
 
 
 def bad_request(request, exception=None):
+    try:
+        request.GET  # noqa: B018 - read here, so that the page does not fail on it
+    except SuspiciousOperation:
+        # More fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): the page around the answer
+        # reads the query string too (the language link, the feedback block), as if there were none.
+        request.GET = QueryDict()
     return render(request, "400.html", status=400)
 
 
