@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseNotFound, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, HttpResponseNotFound, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from portal import cache, replica
 from portal.release import RELEASE
 
-from . import iati, snapshots
+from . import exports, iati, snapshots
 from .context_processors import shown_language
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
@@ -163,6 +165,7 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
             "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
         ) % {"counter": MAX_CHOSEN}
         context["timeline_url"] = same_query(self.request, "projects:timeline")
+        context["exports"] = export_links(self.request, self.filterset, count) if count else []
         return context
 
 
@@ -187,6 +190,34 @@ def same_query(request, view_name):
     """The address of another view of the same projects: the list and its timeline take the same query."""
     query = request.GET.urlencode()
     return f"{reverse(view_name)}?{query}" if query else reverse(view_name)
+
+
+# The formats a list downloads as, in the order its links offer them, with the names the links say.
+EXPORT_NAMES = {"csv": "CSV", "xlsx": "Excel (XLSX)", "json": "JSON"}
+# What a list's address may carry that is no filter: its page, and the long facets shown in full.
+NOT_FILTERS = ("page", "visa")
+
+
+def export_query(request, filterset):
+    """The list's query string as its exports take it: its filters but those it could not use (they are
+    ignored on the list and refused by an export), without its page."""
+    query = request.GET.copy()
+    for name in (*NOT_FILTERS, *filterset.form.errors):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def export_links(request, filterset, count):
+    """A download link for each format, with the list's filters, saying how many projects it holds."""
+    query = export_query(request, filterset)
+    links = []
+    for export_format, name in EXPORT_NAMES.items():
+        url = reverse("projects:export", kwargs={"format": export_format})
+        text = ngettext(
+            "Download as %(format)s (%(counter)s project)", "Download as %(format)s (%(counter)s projects)", count
+        ) % {"format": name, "counter": count}
+        links.append({"url": f"{url}?{query}" if query else url, "text": text})
+    return links
 
 
 def timeline_summary(selection):
@@ -359,3 +390,44 @@ class IatiActivitiesView(View):
         # The same for every visitor, in every language: kept as long as a public page.
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}, must-revalidate"
         return response
+
+
+class ProjectExportView(View):
+    """The project list's whole result, with its filters and in its order, as a CSV, XLSX or JSON file to
+    download (projects/exports.py); streamed, a batch of projects at a time."""
+
+    def get(self, request, format):
+        filterset = ProjectFilterSet(request.GET or None, queryset=exports.exported_projects(), request=request)
+        if filterset.form.errors:
+            # An export with a filter left out would be a file of other projects than were asked for.
+            return export_refused(request, filterset)
+        query = export_query(request, filterset)
+        context = exports.Context.of(request, list_url=reverse("projects:list"), query=query)
+        export = exports.FORMATS[format](context)
+        headers = {
+            # The same for every visitor: kept as long as a public page, never in the page cache (too big).
+            "Cache-Control": f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}, must-revalidate",
+            "ETag": export.etag(release=RELEASE),
+            "X-Robots-Tag": "noindex",
+        }
+        not_modified = get_conditional_response(request, etag=headers["ETag"])
+        if not_modified is not None:
+            for name, value in headers.items():
+                not_modified[name] = value
+            return not_modified
+        headers["Content-Disposition"] = content_disposition_header(True, export.filename)
+        if request.method == "HEAD":
+            return HttpResponse(content_type=export.content_type, headers=headers)
+        chunks = export.chunks(filterset.results())
+        return StreamingHttpResponse(chunks, content_type=export.content_type, headers=headers)
+
+
+def export_refused(request, filterset):
+    """The answer to an export asked for with filters that cannot be used: which, and why (400)."""
+    form = filterset.form
+    problems = [
+        {"label": form[name].label if name in form.fields else "", "errors": [str(error) for error in errors]}
+        for name, errors in form.errors.items()
+    ]
+    context = {"problems": problems, "list_url": same_query(request, "projects:list")}
+    return render(request, "projects/export_refused.html", context, status=400)
