@@ -26,6 +26,7 @@ never read.
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -37,6 +38,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_countries import countries
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -195,8 +197,19 @@ def funds_text(project):
     return JOINER.join(f"{funding.fund} ({funding.get_share_display()})" for funding in project.fundings.all())
 
 
+@functools.lru_cache(maxsize=1024)
+def _country_name(code, language):
+    return countries.name(code)
+
+
+def country_name(country):
+    """A country's name in the active language: looked up once per language, since an export names thousands."""
+    return _country_name(country.code.code, translation.get_language())
+
+
 def place_name(place):
-    return f"{place.country.name}, {place.place}" if place.place else place.country.name
+    name = country_name(place.country)
+    return f"{name}, {place.place}" if place.place else name
 
 
 def countries_text(project):
@@ -375,7 +388,7 @@ class JsonExport(Export):
             "countries": [
                 {
                     "code": place.country.code.code,
-                    "name": place.country.name,
+                    "name": country_name(place.country),
                     "role": place.role,
                     "place": place.place or None,
                 }
