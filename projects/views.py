@@ -193,7 +193,7 @@ def same_query(request, view_name):
 
 
 # The formats a list downloads as, in the order its links offer them, with the names the links say.
-EXPORT_NAMES = {"csv": "CSV", "xlsx": "Excel (XLSX)", "json": "JSON"}
+EXPORT_NAMES = {"csv": "CSV", "xlsx": "Excel", "json": "JSON"}
 # What a list's address may carry that is no filter: its page, and the long facets shown in full.
 NOT_FILTERS = ("page", "visa")
 
