@@ -91,6 +91,8 @@ def exported_projects():
         .select_related("framework")
         .only(*PROJECT_COLUMNS)
         .prefetch_related(
+            # As lists of their own (to_attr): Django would otherwise make a queryset for each project's
+            # related manager to hold its rows, three for every project exported.
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("organisation", "country").only(
@@ -104,18 +106,21 @@ def exported_projects():
                     *(f"organisation__{name}" for name in NAMES),
                     "country__code",
                 ),
+                to_attr="partners",
             ),
             Prefetch(
                 "fundings",
                 queryset=Funding.objects.select_related("fund").only(
                     "project", "share", "fund", "fund__slug", *(f"fund__{name}" for name in NAMES)
                 ),
+                to_attr="funders",
             ),
             Prefetch(
                 "project_countries",
                 queryset=ProjectCountry.objects.select_related("country").only(
                     "project", "role", "place", "country", "country__code"
                 ),
+                to_attr="places",
             ),
         )
     )
@@ -188,13 +193,12 @@ def status_text(project, context):
 
 def partners_text(project):
     return JOINER.join(
-        f"{participation.partner_name} ({participation.get_role_display()})"
-        for participation in project.participations.all()
+        f"{participation.partner_name} ({participation.get_role_display()})" for participation in project.partners
     )
 
 
 def funds_text(project):
-    return JOINER.join(f"{funding.fund} ({funding.get_share_display()})" for funding in project.fundings.all())
+    return JOINER.join(f"{funding.fund} ({funding.get_share_display()})" for funding in project.funders)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -213,7 +217,7 @@ def place_name(place):
 
 
 def countries_text(project):
-    return JOINER.join(f"{place_name(place)} ({place.get_role_display()})" for place in project.project_countries.all())
+    return JOINER.join(f"{place_name(place)} ({place.get_role_display()})" for place in project.places)
 
 
 def iso_day(date):
@@ -379,11 +383,11 @@ class JsonExport(Export):
                     "country": participation.country.code.code if participation.country_id else None,
                     "role": participation.role,
                 }
-                for participation in project.participations.all()
+                for participation in project.partners
             ],
             "funds": [
                 {"slug": funding.fund.slug, "name": str(funding.fund), "share": funding.share}
-                for funding in project.fundings.all()
+                for funding in project.funders
             ],
             "countries": [
                 {
@@ -392,7 +396,7 @@ class JsonExport(Export):
                     "role": place.role,
                     "place": place.place or None,
                 }
-                for place in project.project_countries.all()
+                for place in project.places
             ],
             "summary": project.summary,
             "content_changed_on": iso_day(project.content_changed_on),
