@@ -22,6 +22,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -92,6 +93,10 @@ def api_middleware(get_response):
         limited = over_rate_limit(request)
         if limited is not None:
             return limited
+        try:
+            request.GET  # noqa: B018 - parsed here, so that a query Django refuses is refused as a problem
+        except SuspiciousOperation:  # more parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS)
+            return problems.problem_response(request, problems.BAD_REQUEST, _("The query has too many parameters."))
         if ENCODED_CONTROL_CHARACTER.search(request.META.get("QUERY_STRING", "")):
             return control_characters_refused(request)
         head = request.method == "HEAD"
@@ -151,12 +156,13 @@ def over_rate_limit(request):
 def control_characters_refused(request):
     """A 400 problem naming the parameters with control characters (NUL among them): the website's pages
     drop them from the query (portal/printable.py), the API says that they have no place there."""
+    detail = _("Control characters, such as NUL, are not allowed.")
     errors = [
-        ParameterError(shown(name) or "?", _("Control characters, such as NUL, are not allowed."))
+        ParameterError(shown(name) or "?", detail)
         for name, values in request.GET.lists()
         if CONTROL_CHARACTERS.search(name) or any(CONTROL_CHARACTERS.search(value) for value in values)
-    ] or [ParameterError("?", _("Control characters, such as NUL, are not allowed."))]
-    return problems.problem_response(request, problems.INVALID_PARAMETER, errors[0].detail, errors=errors)
+    ] or [ParameterError("?", detail)]
+    return problems.problem_response(request, problems.INVALID_PARAMETER, detail, errors=errors)
 
 
 def options(request):

@@ -355,6 +355,12 @@ def test_bad_input_is_a_400_problem_naming_the_parameter(client, path, query, pa
     assert "\\u0000" not in json.dumps(problem)
 
 
+@pytest.mark.parametrize("control", ["", "%00"])
+def test_more_parameters_than_django_reads_is_a_400_problem(client, control):
+    query = "&".join(f"p{number}=1{control}" for number in range(1_001))
+    problem_of(client.get(f"{API}/projects?{query}"), 400)
+
+
 def test_problems_are_in_the_language_asked_for(client):
     swedish = problem_of(get(client, "/projects", {"status": "paused"}))
     english = problem_of(get(client, "/projects", {"status": "paused"}, Accept_Language="en-GB,en;q=0.8"))
