@@ -136,7 +136,7 @@ def http_error(request, exc):
 # What a request may ask
 
 
-def refuse_unknown_parameters(request, accepted=frozenset(), *, lists=frozenset()):
+def refuse_unknown_parameters(request, *, accepted=frozenset(), lists=frozenset()):
     """Refuse a parameter the operation does not take (a typo would otherwise go unnoticed) and a
     parameter that takes one value given more than once."""
     errors = []
@@ -245,7 +245,7 @@ ERRORS_OF_ONE = {**ERRORS, 404: schemas.Problem}
     tags=["projects"],
 )
 def list_projects(request, filters: Query[schemas.ProjectFilters]):
-    refuse_unknown_parameters(request, PROJECT_FILTERS, lists=PROJECT_LISTS)
+    refuse_unknown_parameters(request, accepted=PROJECT_FILTERS, lists=PROJECT_LISTS)
     queryset = Project.objects.published().only(*representations.SUMMARY_COLUMNS)
     filterset = ProjectFilterSet(request.GET or None, queryset=queryset, request=request)
     refuse_invalid_filters(filterset)
@@ -289,7 +289,7 @@ def get_project(request, slug: str = slug_in_path("twinning-kosovo")):
     tags=["organisations"],
 )
 def list_organisations(request, pages: Query[schemas.Pages]):
-    refuse_unknown_parameters(request, PAGES)
+    refuse_unknown_parameters(request, accepted=PAGES)
     links, counts = representations.Links(request), project_counts(request, "partner")
     return paginated(
         request,
@@ -344,7 +344,7 @@ def get_organisation(request, slug: str = slug_in_path("unhcr")):
     tags=["funds"],
 )
 def list_funds(request, pages: Query[schemas.Pages]):
-    refuse_unknown_parameters(request, PAGES)
+    refuse_unknown_parameters(request, accepted=PAGES)
     links, counts = representations.Links(request), project_counts(request, "fund")
     funds = (
         Fund.objects.select_related("parent")
@@ -414,7 +414,7 @@ def get_fund(request, slug: str = slug_in_path("amif")):
     tags=["countries"],
 )
 def list_countries(request, pages: Query[schemas.Pages]):
-    refuse_unknown_parameters(request, PAGES)
+    refuse_unknown_parameters(request, accepted=PAGES)
     links, counts = representations.Links(request), project_counts(request, "country")
     return paginated(
         request,
@@ -494,7 +494,7 @@ def get_country(request, code: str = code_in_path("RS")):
     tags=["frameworks"],
 )
 def list_frameworks(request, pages: Query[schemas.Pages]):
-    refuse_unknown_parameters(request, PAGES)
+    refuse_unknown_parameters(request, accepted=PAGES)
     links, counts = representations.Links(request), project_counts(request, "framework")
     return paginated(
         request,
