@@ -127,23 +127,24 @@ class FrameworkReference(Schema):
 class PeriodPoint(Schema):
     model_config = described(
         N_(
-            "A start or an end as the catalogue holds it: the first day of the unit the source names, and the unit. "
-            '"Autumn 2015" is 2015-09-01 with precision season; no day is stated that the source does not give.'
+            "A start or an end as the catalogue holds it: the first day of the day, month, season or year it is "
+            'known to, and which of them. "Autumn 2015" is 2015-09-01 with precision season; no day is given that '
+            "is not known."
         )
     )
 
     date: datetime.date | None = Field(
-        description=N_("The first day of the day, month, season or year the source names; null when unknown.")
+        description=N_("The first day of the day, month, season or year the date is known to; null when unknown.")
     )
     precision: PrecisionCode = Field(description=N_("How precisely the date is known."))
 
 
 class Duration(Schema):
-    model_config = described(N_('A length the source gives instead of an end ("two years", "about 2.5 years").'))
+    model_config = described(N_('A length stated instead of an end ("two years", "about 2.5 years").'))
 
     months: int = Field(description=N_("The length in months."))
-    is_approximate: bool = Field(description=N_("Whether the source gives the length as approximate."))
-    as_written: str = Field(description=N_("The source's own words for the length; may be empty."))
+    is_approximate: bool = Field(description=N_("Whether the length is stated as approximate."))
+    as_written: str = Field(description=N_("The length in the words it was stated in; may be empty."))
 
 
 class PeriodBounds(Schema):
@@ -160,7 +161,7 @@ class PeriodBounds(Schema):
 class Period(Schema):
     start: PeriodPoint
     end: PeriodPoint
-    duration: Duration | None = Field(description=N_("The length where the source gives one; else null."))
+    duration: Duration | None = Field(description=N_("The length, where one is stated; else null."))
     note: str = Field(description=N_("A note on the period, in Swedish; may be empty."))
     bounds: PeriodBounds
 
@@ -198,10 +199,8 @@ class Participant(Schema):
     organisation: OrganisationReference | None = Field(
         description=N_("The organisation; null for a partner named otherwise.")
     )
-    country: CountryReference | None = Field(
-        description=N_("The country, where the source names a partner by its country.")
-    )
-    designation: str = Field(description=N_("The partner as the source names it, where it names no organisation."))
+    country: CountryReference | None = Field(description=N_("The country, where a partner is named by its country."))
+    designation: str = Field(description=N_("The partner as it is named, where no organisation is."))
     role: RoleCode = Field(description=N_("The participant's role."))
     note: str = Field(description=N_("A note on the participation, in Swedish; may be empty."))
 
@@ -243,7 +242,7 @@ class ProjectDocument(Schema):
     kind: DocumentKindCode = Field(description=N_("The kind of document."))
     file_format: str = Field(description=N_("The file format, such as PDF; may be empty."))
     language: LanguageCode | None = Field(description=N_("The document's language, where known."))
-    url: str | None = Field(description=N_("The document's address; null where the source gives none."))
+    url: str | None = Field(description=N_("The document's address; null where none is known."))
     is_external: bool = Field(description=N_("Whether the address leads to another website."))
 
 
@@ -257,7 +256,7 @@ class ProjectDetail(ProjectSummary):
     participants: list[Participant]
     funding: list[ProjectFunding]
     countries: list[ProjectCountryRole]
-    countries_note: str = Field(description=N_("Countries the source mentions without naming them; may be empty."))
+    countries_note: str = Field(description=N_("Countries mentioned without being named; may be empty."))
     relations: list[Relation]
     inverse_relations: list[InverseRelation]
     documents: list[ProjectDocument]
@@ -335,7 +334,7 @@ class CountryProject(Schema):
 
 class CountryPartner(Schema):
     project: ProjectReference
-    designation: str = Field(description=N_("The partner as the source names it."))
+    designation: str = Field(description=N_("The partner as it is named."))
     role: RoleCode = Field(description=N_("The partner's role."))
 
 
