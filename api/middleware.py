@@ -23,6 +23,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.exception import response_for_exception
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -77,7 +78,12 @@ def api_middleware(get_response):
         if not request.path_info.startswith(PREFIX):
             return get_response(request)
         with translation.override(language_of(request)):
-            response = answer(request)
+            # A failure here (the catalogue version read while the database is away) is answered as Django
+            # answers it (a 503 with Retry-After), and then made a problem like any other.
+            try:
+                response = answer(request)
+            except Exception as error:  # noqa: BLE001
+                response = response_for_exception(request, error)
             if response.status_code >= 400 and not problems.is_problem(response):
                 response = as_problem(request, response)
         if problems.is_problem(response):

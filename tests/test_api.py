@@ -5,11 +5,12 @@ import datetime
 import json
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import http_date
 
-from projects.models import Framework, Project, ProjectCountry, ProjectRelation
+from projects.models import CatalogueVersion, Framework, Project, ProjectCountry, ProjectRelation
 from projects.periods import Precision
 from tests.factories import make_catalogue, make_country, make_document, make_fund, make_organisation, make_project
 
@@ -375,6 +376,16 @@ def test_addresses_and_methods_the_api_does_not_have_are_problems(client, method
     problem_of(response, status)
     if status == 405:
         assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_database_that_does_not_answer_is_a_503_problem_with_retry_after(monkeypatch):
+    def unreachable(request):
+        raise OperationalError("connection to server failed: Connection refused")
+
+    monkeypatch.setattr(CatalogueVersion.objects, "changed_for_request", unreachable)
+    response = Client(raise_request_exception=False).get(f"{API}/projects")
+    assert problem_of(response, 503)["type"].endswith("#problem-unavailable")
+    assert response["Retry-After"] == "30"
 
 
 # The OpenAPI document and the documentation page
