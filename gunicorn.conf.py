@@ -23,6 +23,12 @@ max_requests = 5000
 # and nothing here uses it (workers are managed by signals, as the supervisor sends them).
 control_socket_disable = True
 max_requests_jitter = 500
+# The longest request line taken: 32 kB, so that a query with a value of 10 kB (even percent-encoded
+# in part) reaches the app, and the API answers it with a problem body of its own (api/problems.py)
+# instead of gunicorn's plain 400. gunicorn caps the setting at its MAX_REQUEST_LINE (8190 bytes)
+# unless it is 0, unlimited; the cap is raised to this bound below instead. A proxy in front must
+# take such lines too (deploy/nginx.conf, large_client_header_buffers).
+limit_request_line = 32 * 1024
 accesslog = "-"
 # A line per request without the client's address or browser (the proxy's log has what an
 # investigation needs, for as long as the privacy page says): time, request, status, size, ms,
@@ -43,6 +49,16 @@ def _without_server_header():
 
 
 _without_server_header()
+
+
+def _request_lines_up_to(limit):
+    """Raise gunicorn's cap on limit_request_line to `limit`; the setting is only ever checked against it."""
+    from gunicorn.http import message
+
+    message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, limit)
+
+
+_request_lines_up_to(limit_request_line)
 
 
 def post_fork(server, worker):

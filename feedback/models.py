@@ -1,10 +1,7 @@
 """What visitors say about a page: whether it helped them, and perhaps how to make it better."""
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Q
@@ -15,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import cache
+from portal.clients import client_key
 from portal.languages import Language
 from projects.models import CatalogueVersion, PageContent
 
@@ -94,8 +92,8 @@ class Feedback(models.Model):
 
     @staticmethod
     def client_for(ip):
-        """An HMAC-SHA256 of the IP address keyed with SECRET_KEY: stable enough to count posts, not reversible."""
-        return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+        """The client's keyed hash (portal.clients.client_key): stable enough to count posts, not reversible."""
+        return client_key(ip)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,6 @@ from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -12,7 +11,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal import cache as shared_cache
+from portal import ratelimit
 from portal.clients import client_ip
 from portal.languages import Language
 
@@ -24,27 +23,19 @@ RATE_LIMIT_WINDOW = 10 * 60
 
 
 def over_rate_limit(client):
-    """Counts one post by `client`; True once it has posted more than ten times in the current ten minutes.
+    """Counts one post by `client`; the seconds until it may post again once it has posted more than
+    ten times in the current ten minutes, else None.
 
-    The count lives in the cache (shared between app servers when REDIS_URL is set): `add` starts a
-    window only if none is running, and `incr` is atomic, so concurrent posts are all counted.
-    When the cache cannot be reached, the feedback the client has left in the last ten minutes
-    is counted in the database instead.
+    The count is the shared rate limit's (portal/ratelimit.py). When the cache cannot be reached,
+    the feedback the client has left in the last ten minutes is counted in the database instead.
     """
-    key = f"feedback:posts:{client}"
-    try:
-        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW)
-        try:
-            posts = cache.incr(key)
-        except ValueError:  # the window ran out between add and incr
-            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW)
-            posts = 1
-    except Exception as error:  # noqa: BLE001 - an unreachable cache must not lose the visitor's feedback
-        shared_cache.unreachable(error)
+    counted = ratelimit.count("feedback", client, window=RATE_LIMIT_WINDOW)
+    if counted is None:
         since = timezone.now() - timedelta(seconds=RATE_LIMIT_WINDOW)
-        return Feedback.objects.filter(client=client, created__gte=since).count() >= RATE_LIMIT_POSTS
-    shared_cache.reachable()
-    return posts > RATE_LIMIT_POSTS
+        if Feedback.objects.filter(client=client, created__gte=since).count() >= RATE_LIMIT_POSTS:
+            return RATE_LIMIT_WINDOW  # at most: the oldest of them may be older
+        return None
+    return counted.seconds_left if counted.number > RATE_LIMIT_POSTS else None
 
 
 def back_to_page(page, *, feedback):
@@ -96,10 +87,11 @@ class FeedbackPostView(View):
             )
             return self.render_form(form, step="copy", message=message, status=403)
         client = Feedback.client_for(client_ip(request))
-        if over_rate_limit(client):
+        retry_after = over_rate_limit(client)
+        if retry_after is not None:
             message = _("You have sent feedback many times in a short while. Wait ten minutes and try again.")
             response = self.render_form(form, step=self.step_over_limit, message=message, status=429)
-            response["Retry-After"] = str(RATE_LIMIT_WINDOW)  # at most; the window may end sooner
+            response["Retry-After"] = str(retry_after)
             return response
         if form.is_from_a_robot():
             # Store nothing, and answer as if it worked, so that the robot learns nothing.

@@ -1,6 +1,8 @@
 """Who is at the other end of a request."""
 
 import functools
+import hashlib
+import hmac
 import ipaddress
 
 from django.conf import settings
@@ -41,3 +43,9 @@ def client_ip(request):
             except ValueError:
                 return remote  # not an address: written by someone the proxy let through unchecked
     return remote
+
+
+def client_key(address):
+    """An HMAC-SHA256 of a client's address keyed with SECRET_KEY: stable enough to count a client's
+    requests by (portal/ratelimit.py), not reversible."""
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "simple_history",
     "projects",
     "feedback",
+    "api",
     "axes",
 ]
 
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the query is cleaned of control characters: the API refuses them instead (api/middleware.py).
+    "api.middleware.api_middleware",
     "portal.printable.printable_query_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,6 +230,12 @@ STORAGES = {
 LOGIN_RECORDS_DAYS = int(os.environ.get("LOGIN_RECORDS_DAYS", "90"))
 FEEDBACK_DAYS = int(os.environ.get("FEEDBACK_DAYS", "365"))
 FEEDBACK_CLIENT_HOURS = 24
+
+# The API (api/, /api/v1/): each client may make API_RATE_LIMIT requests in each window of
+# API_RATE_LIMIT_WINDOW seconds, counted in the cache above (shared with REDIS_URL); 0 turns the
+# limit off (a load test, schemathesis in CI).
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_LIMIT_WINDOW = max(1, int(os.environ.get("API_RATE_LIMIT_WINDOW", "60")))
 
 # An entry an editor has not checked for this many days is listed as needing review.
 REVIEW_INTERVAL_DAYS = int(os.environ.get("REVIEW_INTERVAL_DAYS", "365"))

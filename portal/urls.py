@@ -5,7 +5,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api.docs import ApiDocumentationView
+from api.endpoints import api
 from portal import health
+from projects.pagecache import cached_page
 from projects.views import IatiActivitiesView
 
 
@@ -25,6 +28,8 @@ handler500 = "portal.errors.server_error"
 urlpatterns = i18n_patterns(
     path("", include("projects.urls")),
     path("synpunkter/", include("feedback.urls")),
+    # The API's documentation, for people, in each language; the API itself is below, in none.
+    path("api/", cached_page(ApiDocumentationView.as_view()), name="api-docs"),
     prefix_default_language=False,
 )
 
@@ -33,6 +38,7 @@ urlpatterns += [
     path("favicon.ico", FaviconView.as_view()),
     # For machines, in no language of its own: outside the language prefixes.
     path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
+    path("api/v1/", api.urls),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]

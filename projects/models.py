@@ -14,6 +14,7 @@ from django.db import connections, models, transaction
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -1132,6 +1133,10 @@ class CatalogueVersionQuerySet(models.QuerySet):
         The number with the moment it moved: a database restored from a backup (or a test
         rolled back) reaches the same number again, but not at the same moment.
         """
+        return version_key(*self.current_row())
+
+    def current_row(self):
+        """The current version's number and the moment it moved."""
         # Read on every request of a kept page, so asked in plain SQL: the ORM would cost more than the answer.
         connection = connections[self.db]
         with connection.cursor() as cursor:
@@ -1141,13 +1146,26 @@ class CatalogueVersionQuerySet(models.QuerySet):
         if row is None:  # the row is gone with the rest of an emptied database: start again
             version = self.get_or_create(pk=CatalogueVersion.ROW)[0]
             row = version.number, version.changed
-        return version_key(*row)
+        return row
 
     def for_request(self, request):
         """The version one request reads the catalogue at: read once, and the same for all of the request."""
         if not hasattr(request, "catalogue_version"):
             request.catalogue_version = self.current()
         return request.catalogue_version
+
+    def changed_for_request(self, request):
+        """The moment the version one request reads moved (an aware datetime), read with the version itself
+        when the request has not read that yet."""
+        if not hasattr(request, "catalogue_changed"):
+            number, changed = self.current_row()
+            request.catalogue_version = getattr(request, "catalogue_version", None) or version_key(number, changed)
+            if isinstance(changed, str):  # SQLite may give the moment as text, in UTC
+                changed = parse_datetime(changed)
+            if timezone.is_naive(changed):
+                changed = timezone.make_aware(changed, datetime.UTC)
+            request.catalogue_changed = changed
+        return request.catalogue_changed
 
     def bump(self, pages=EVERY_PAGE):
         """Move the number on; inside a transaction, the change commits with it.

@@ -370,6 +370,8 @@ class PrivacyView(TemplateView):
             session_hours=settings.SESSION_COOKIE_AGE // 3600,
             csrf_cookie_days=settings.CSRF_COOKIE_AGE // 86400,
             wrote_seconds=replica.WROTE_SECONDS,
+            # The API's rate limit counts a client a window at a time, and the count goes with it (portal/ratelimit.py).
+            api_rate_limit_window=settings.API_RATE_LIMIT_WINDOW + 1,
             **kwargs,
         )
 

@@ -125,6 +125,18 @@ def swedish_by_default():
     translation.deactivate()
 
 
+# The moment the rate limits' clock stands still at in tests: the very start of a ten-minute window.
+RATE_LIMIT_MOMENT = 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def rate_limit_clock_stands_still(monkeypatch):
+    """A test's requests are counted in one window of the rate limits (portal/ratelimit.py), never two."""
+    from portal import ratelimit
+
+    monkeypatch.setattr(ratelimit, "clock", lambda: RATE_LIMIT_MOMENT)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and kept texts from one test must not reach the next."""

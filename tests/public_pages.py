@@ -7,7 +7,7 @@ from projects.models import Fund, Organisation, Project
 
 def public_addresses():
     pages = ("projects:home", "projects:list", "projects:timeline", "projects:accessibility", "projects:privacy")
-    addresses = [reverse(name) for name in pages]
+    addresses = [reverse(name) for name in pages] + [reverse("api-docs")]
     addresses += [project.get_absolute_url() for project in Project.objects.published()]
     for name, model in (("projects:partner", Organisation), ("projects:fund", Fund)):
         addresses += [reverse(name, args=[slug]) for slug in model.objects.values_list("slug", flat=True)]

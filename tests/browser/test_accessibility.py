@@ -21,6 +21,7 @@ PAGES = {
     "statement": "/tillganglighet/",
     "not-found": "/projekt/finns-inte/",
     "english-list": "/en/projekt/",
+    "api-documentation": "/api/",
 }
 
 
