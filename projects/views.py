@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from portal import cache, replica
 from portal.release import RELEASE
 
-from . import iati, snapshots
+from . import feeds, iati, snapshots
 from .context_processors import shown_language
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
@@ -163,6 +163,10 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
             "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
         ) % {"counter": MAX_CHOSEN}
         context["timeline_url"] = same_query(self.request, "projects:timeline")
+        context["feed_url"], narrowed = feeds.feed_of_list(self.filterset)
+        context["feed_title"] = (
+            _("Feed of changes to these projects (Atom)") if narrowed else _("Feed of changes to all projects (Atom)")
+        )
         return context
 
 
@@ -290,6 +294,7 @@ class OrganisationDetailView(BreadcrumbMixin, DetailView):
             .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?partner={self.object.slug}"
+        context["feed_url"] = reverse("projects:partner-feed", args=[self.object.slug])
         return context
 
 
@@ -313,6 +318,7 @@ class FundDetailView(BreadcrumbMixin, DetailView):
             .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?fund={self.object.slug}"
+        context["feed_url"] = reverse("projects:fund-feed", args=[self.object.slug])
         return context
 
 
