@@ -427,7 +427,7 @@ class ProjectAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
     search_fields = ["name_sv", "name_en", "acronym", "official_title", "slug"]
     prepopulated_fields = {"slug": ["name_sv"]}
     autocomplete_fields = ["framework"]
-    readonly_fields = ["content_changed_on", "created", "updated", "version"]
+    readonly_fields = ["content_changed", "created", "updated", "version"]
     actions = ["mark_reviewed", "publish", "unpublish"]
     fieldsets = [
         (
@@ -473,7 +473,7 @@ class ProjectAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
                     "position",
                     "reviewed_on",
                     "opened_version",
-                    "content_changed_on",
+                    "content_changed",
                     "created",
                     "updated",
                     "version",
@@ -552,7 +552,7 @@ class ProjectAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
         # A version restored from the history comes without inlines, and is saved here.
         if not change or form.restores_history:
             if change:
-                obj.content_changed_on = timezone.localdate()
+                obj.mark_content_changed()
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -562,7 +562,7 @@ class ProjectAdmin(ValidAutocomplete, TranslationAdmin, SimpleHistoryAdmin):
         changed_inlines = any(formset.has_changed() for formset in formsets)
         if change and (form.has_changed() or changed_inlines):
             if changed_inlines or set(form.changed_data) - NOT_CONTENT:
-                form.instance.content_changed_on = timezone.localdate()
+                form.instance.mark_content_changed()
             try:
                 super().save_model(request, form.instance, form, change)
             except Project.VersionConflict as conflict:

@@ -250,7 +250,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     framework = FacetFilter(label=_("Framework or process"), field_name="framework__slug", distinct=False)
     sort = SortFilter(
         label=_("Sort by"),
-        fields=(("name_sv", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed_on", "updated")),
+        fields=(("name_sv", "name"), ("start_date", "start"), ("end_date", "end"), ("content_changed", "updated")),
         empty_label=None,
     )
 

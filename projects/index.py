@@ -41,7 +41,7 @@ TERMS_KEPT = 500
 BLOCK = 1024
 FACETS = ("status", "partner", "fund", "country", "cooperation_type", "framework")
 # The sort orders other than the default, by the field they sort on: unknown values last either way.
-SORTS = {"start": "start_date", "end": "end_date", "updated": "content_changed_on"}
+SORTS = {"start": "start_date", "end": "end_date", "updated": "content_changed"}
 
 
 def _order(rows, position, *, descending):

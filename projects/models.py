@@ -34,6 +34,11 @@ def _slug_address_pattern(view_name, language, script_prefix):
     return reverse(view_name, kwargs={"slug": SLUG})
 
 
+def start_of_day(day):
+    """The first moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def slug_address(view_name, slug):
     """What reverse() gives for a page addressed by a slug, worked out once per language: lists write many."""
     return _slug_address_pattern(view_name, translation.get_language(), get_script_prefix()).replace(SLUG, slug)
@@ -585,6 +590,10 @@ class Project(ChoiceLabels, models.Model):
     # The day the entry's content last changed (not its review, order or publication): the
     # source page's date for the shipped content. Shown as "last updated".
     content_changed_on = models.DateField(_("content last changed"), default=timezone.localdate, editable=False)
+    # The moment of that change, which orders the list by last change and dates the feeds' entries.
+    # A day given without its moment (the fixtures date the shipped content by the source page's
+    # day) stands for that day's first moment: see set_content_changed_moment().
+    content_changed = models.DateTimeField(_("moment content last changed"), default=timezone.now, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("last updated"), auto_now=True)
@@ -603,7 +612,7 @@ class Project(ChoiceLabels, models.Model):
             models.Index(fields=["name_sv"], name="project_name_idx"),
             models.Index(fields=["start_date", "name_sv"], name="project_start_idx"),
             models.Index(fields=["end_date", "name_sv"], name="project_end_idx"),
-            models.Index(fields=["content_changed_on"], name="project_changed_idx"),
+            models.Index(fields=["content_changed"], name="project_changed_moment_idx"),
             models.Index(fields=["status", "is_published"], name="project_status_idx"),
             models.Index(fields=["latest_end", "earliest_start"], name="project_period_bounds_idx"),
             models.Index(fields=["status", "latest_end"], name="project_status_end_idx"),
@@ -664,6 +673,7 @@ class Project(ChoiceLabels, models.Model):
             claimed = self._state.adding or self.claim_next_version(using)
             if claimed:
                 self.set_period_bounds()
+                self.set_content_changed_moment()
                 super().save(*args, **kwargs)
         if not claimed:
             raise self.VersionConflict(self.pk, self.version)
@@ -681,6 +691,21 @@ class Project(ChoiceLabels, models.Model):
             return False
         self.version += 1
         return True
+
+    def mark_content_changed(self):
+        """Date the content as changed now: the day shown as "last updated" and the moment lists and feeds
+        order by. Not for a change of the review, the order or the publication alone."""
+        self.content_changed = timezone.now()
+        self.content_changed_on = timezone.localdate(self.content_changed)
+
+    def set_content_changed_moment(self):
+        """Make the moment of the last change agree with its day (save() does this).
+
+        A day set on its own (the fixtures give the source page's day, and no time) says no more
+        than that day: its first moment, in the site's time zone, stands for it.
+        """
+        if self.content_changed is None or timezone.localdate(self.content_changed) != self.content_changed_on:
+            self.content_changed = start_of_day(self.content_changed_on)
 
     def set_period_bounds(self):
         """Derive the earliest possible start and the latest possible end from the period (save() does this).

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from portal import cache, replica
 from portal.release import RELEASE
 
-from . import exports, iati, snapshots
+from . import exports, feeds, iati, snapshots
 from .context_processors import shown_language
 from .filters import MAX_CHOSEN, ProjectFilterSet
 from .models import (
@@ -166,6 +166,10 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         ) % {"counter": MAX_CHOSEN}
         context["timeline_url"] = same_query(self.request, "projects:timeline")
         context["exports"] = export_links(self.request, self.filterset, count) if count else []
+        context["feed_url"], narrowed = feeds.feed_of_list(self.filterset)
+        context["feed_title"] = (
+            _("Feed of changes to these projects (Atom)") if narrowed else _("Feed of changes to all projects (Atom)")
+        )
         return context
 
 
@@ -321,6 +325,7 @@ class OrganisationDetailView(BreadcrumbMixin, DetailView):
             .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?partner={self.object.slug}"
+        context["feed_url"] = reverse("projects:partner-feed", args=[self.object.slug])
         return context
 
 
@@ -344,6 +349,7 @@ class FundDetailView(BreadcrumbMixin, DetailView):
             .order_by("project__name_sv")
         )
         context["list_url"] = f"{reverse('projects:list')}?fund={self.object.slug}"
+        context["feed_url"] = reverse("projects:fund-feed", args=[self.object.slug])
         return context
 
 

@@ -246,8 +246,10 @@ def test_public_last_updated_is_the_real_last_change(editor, client, catalogue):
     data = admin_form_data(response)
     data[f"{inline_prefix(response, 'funding')}-0-note"] = "Ny anmärkning."
     editor.post(change_url(project), data)
+    before = project.content_changed
     project.refresh_from_db()
     assert project.content_changed_on == timezone.localdate() == timezone.localdate(project.updated)
+    assert before < project.content_changed <= project.updated  # the moment too, for the list's order and the feeds
     assert timezone.localdate().strftime("%Y-%m-%d") in client.get(project.get_absolute_url()).text
 
 

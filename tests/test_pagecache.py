@@ -141,3 +141,23 @@ def test_a_value_kept_here_is_asked_of_the_shared_cache_once_and_the_process_kee
     shared.clear()
     read_or_compute_kept_here("texts:1", compute, 60)  # pushed out by the newer ones: computed again
     assert len(computed) == 2 + LOCAL_KEPT
+
+
+def test_a_kept_feed_is_kept_apart_for_each_scheme_and_host(client, settings, django_assert_num_queries):
+    """A feed's links are absolute, made of the request's scheme and host: one host's feed is never
+    served to another, nor plain HTTP's over HTTPS."""
+    settings.ALLOWED_HOSTS = ["projekt.example.se", "other.example.se"]
+    make_project(slug="ett")
+    url = reverse("projects:feed")
+    first = client.get(url, headers={"host": "projekt.example.se"})
+    assert "http://projekt.example.se/projekt/ett/" in first.text
+    assert "Last-Modified" in first.headers
+    with django_assert_num_queries(1):
+        again = client.get(url, headers={"host": "projekt.example.se"})
+    assert again.content == first.content and again["Last-Modified"] == first["Last-Modified"]
+    assert again["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert "http://other.example.se/projekt/ett/" in client.get(url, headers={"host": "other.example.se"}).text
+    secure = client.get(url, headers={"host": "projekt.example.se"}, secure=True).text
+    assert "https://projekt.example.se/projekt/ett/" in secure and "http://" not in secure.replace(
+        "http://www.w3.org/2005/Atom", ""
+    )
