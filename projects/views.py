@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from portal import cache, replica
+from portal.findable import origin
 from portal.release import RELEASE
 
 from . import iati, snapshots
@@ -163,6 +164,7 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
             "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
         ) % {"counter": MAX_CHOSEN}
         context["timeline_url"] = same_query(self.request, "projects:timeline")
+        context["canonical_query"] = self.filterset.canonical_query(page=context["page_obj"].number)
         return context
 
 
@@ -263,6 +265,7 @@ class ProjectDetailView(TemplateView):
             description=page.descriptions[language],
             crumbs=crumbs_to(page.names[language], page.name_languages[language]),
             article=page.article(language),
+            structured_data=page.structured_data_script(language, origin(self.request)),
         )
         return context
 
