@@ -1,7 +1,8 @@
 """A cache of the public pages, shared by all app servers, for visitors who are not logged in.
 
-A page is kept under its address, its language, the catalogue version, the day and the release
-(portal/release.py): an editor's change moves the version on, so the very next request on
+A page is kept under its address (with the scheme and host it was asked for at, which its
+canonical and other absolute addresses name), its language, the catalogue version, the day and the
+release (portal/release.py): an editor's change moves the version on, so the very next request on
 any app server renders the page anew, and what was kept before is never served again; nor
 is a page rendered by the code before a deployment. Only what is the same for every
 visitor is kept: a GET or HEAD without a session (editors, previews) or messages waiting
@@ -25,10 +26,13 @@ from portal.release import RELEASE
 
 from .models import CatalogueVersion
 
+# Headers a view sets that a kept page is served with again (the sitemaps' X-Robots-Tag and Last-Modified).
+KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
+
 
 def page_key(request, version):
     # Under the day too: a page tells whether an ongoing project's end has passed.
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{RELEASE}:{version}:{timezone.localdate()}:{translation.get_language()}:{address}"
 
 
@@ -63,13 +67,15 @@ def cached_page(view):
         key = page_key(request, CatalogueVersion.objects.for_request(request))
         kept = cache.read(key)
         if kept is not None:
-            content_type, compressed = kept
-            return HttpResponse(zlib.decompress(compressed), content_type=content_type)
+            content_type, compressed, headers = kept
+            return HttpResponse(zlib.decompress(compressed), content_type=content_type, headers=headers)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
         if is_shareable(request, response):
-            cache.keep(key, (response["Content-Type"], zlib.compress(response.content, 1)), settings.PAGE_CACHE_SECONDS)
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            kept = (response["Content-Type"], zlib.compress(response.content, 1), headers)
+            cache.keep(key, kept, settings.PAGE_CACHE_SECONDS)
         return response
 
     return serve
