@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from portal import health
+from portal.findable import robots_txt
+from projects import sitemaps
 from projects.views import IatiActivitiesView
 
 
@@ -33,6 +35,14 @@ urlpatterns += [
     path("favicon.ico", FaviconView.as_view()),
     # For machines, in no language of its own: outside the language prefixes.
     path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-<section>.xml", sitemaps.section, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]
