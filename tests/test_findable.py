@@ -442,8 +442,9 @@ def test_the_sitemap_is_paged_and_each_page_costs_the_same(client, monkeypatch, 
     assert pages == [section, f"{section}?p=2", f"{section}?p=3"]
     found = []
     for page in (1, 2, 3):
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(2) as queries:
             addresses = list(entries(sitemap(client, "/sitemap-projects.xml", data={"p": page})))
+        assert " LIMIT " in queries.captured_queries[-1]["sql"]  # only this page's rows are read
         # A project's two languages are on one page.
         assert len(addresses) == (4 if page < 3 else 2) and addresses[1] == addresses[0].replace(ORIGIN, f"{ORIGIN}/en")
         found += addresses
