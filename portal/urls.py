@@ -42,7 +42,12 @@ urlpatterns += [
         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
-    path("sitemap-<section>.xml", sitemaps.section, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.section,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/section.xml"},
+        name="sitemap-section",
+    ),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]

@@ -21,6 +21,7 @@ Each section reads only the columns it writes, a page of rows at a time, so that
 cache under the catalogue version (projects/pagecache.py).
 """
 
+from collections import namedtuple
 from collections.abc import Sequence
 from functools import cached_property, wraps
 
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -48,8 +49,9 @@ class LanguagePairs(Sequence):
     100,000 projects reads every row to write 2,500 of them.
     """
 
-    def __init__(self, queryset, languages):
-        self.queryset, self.languages = queryset, languages
+    def __init__(self, queryset, languages, *, read=list):
+        # read(rows): the rows of a page as the sitemap writes them.
+        self.queryset, self.languages, self.read = queryset, languages, read
 
     def count(self):
         return self.queryset.count() * len(self.languages)
@@ -63,7 +65,7 @@ class LanguagePairs(Sequence):
         start, stop = index.start or 0, index.stop if index.stop is not None else len(self)
         size = len(self.languages)
         first = start // size
-        rows = self.queryset[first : -(-stop // size)]
+        rows = self.read(list(self.queryset[first : -(-stop // size)]))
         pairs = [(row, language) for row in rows for language in self.languages]
         return pairs[start - first * size : stop - first * size]
 
@@ -93,7 +95,12 @@ class RowsSitemap(CatalogueSitemap):
 
     @property
     def paginator(self):
-        return Paginator(LanguagePairs(self.items(), [code for code, _name in settings.LANGUAGES]), self.limit)
+        languages = [code for code, _name in settings.LANGUAGES]
+        return Paginator(LanguagePairs(self.items(), languages, read=self.with_last_changes), self.limit)
+
+    def with_last_changes(self, rows):
+        """The rows of one page, with what lastmod() needs that is read for the whole page at once."""
+        return rows
 
     def location(self, row):
         return slug_address(self.view_name, row.slug)
@@ -116,56 +123,102 @@ def local_day(moment):
     return None if moment is None else timezone.localdate(moment)
 
 
-class ShownWithProjectsSitemap(RowsSitemap):
-    """Organisations or funds with a published project, each changed last when it or one of them was."""
-
-    model = None
-
-    def shown_projects(self):
-        """The published projects' rows (Participation, Funding) that the page of OuterRef("pk") shows."""
-        raise NotImplementedError
-
-    def rows(self):
-        history = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
-        return self.model.objects.filter(Exists(self.shown_projects())).annotate(
-            projects_changed=Subquery(
-                self.shown_projects().order_by("-project__content_changed_on").values("project__content_changed_on")[:1]
-            ),
-            row_changed=Subquery(history.values("history_date")[:1]),
-        )
-
-    def items(self):
-        return self.rows().order_by("pk").values_list("slug", "projects_changed", "row_changed", named=True)
-
-    def lastmod(self, row):
-        return latest(row.projects_changed, local_day(row.row_changed))
-
-    def get_latest_lastmod(self):
-        changed = self.rows().aggregate(projects=Max("projects_changed"), row=Max("row_changed"))
-        return latest(changed["projects"], local_day(changed["row"]))
-
-
 def latest(*days):
     known = [day for day in days if day is not None]
     return max(known) if known else None
+
+
+ChangedRow = namedtuple("ChangedRow", "slug lastmod")
+
+
+class ShownWithProjectsSitemap(RowsSitemap):
+    """Organisations or funds with a published project; each last changed when it, or one of the projects its
+    page shows, last did.
+
+    The last changes are read for a page of rows at once, each in one grouped query: for each row
+    of the page, the latest change of the published projects its page shows, and of the row itself
+    (its history).
+    """
+
+    model = None
+
+    def has_shown_projects(self, pk):
+        """A condition: the page of `pk` (an OuterRef) shows a published project."""
+        raise NotImplementedError
+
+    def projects_changed(self, pks):
+        """{pk: the day the last of the published projects its page shows changed} of the rows `pks`."""
+        raise NotImplementedError
+
+    def showing_a_project(self):
+        """A condition on Project: shown on a page of this section."""
+        raise NotImplementedError
+
+    def history(self):
+        return self.model.history.model.objects
+
+    def items(self):
+        shown = self.model.objects.filter(self.has_shown_projects(OuterRef("pk")))
+        return shown.order_by("pk").values_list("pk", "slug")
+
+    def with_last_changes(self, rows):
+        pks = [pk for pk, _slug in rows]
+        projects = self.projects_changed(pks)
+        own = self.history().filter(id__in=pks).values("id").annotate(changed=Max("history_date"))
+        own = dict(own.values_list("id", "changed"))
+        return [ChangedRow(slug, latest(projects.get(pk), local_day(own.get(pk)))) for pk, slug in rows]
+
+    def lastmod(self, row):
+        return row.lastmod
+
+    def get_latest_lastmod(self):
+        # Each the first found walking back along an index: the latest project shown on a page of the
+        # section, and the latest change of a row that has a page in it.
+        projects = Project.objects.published().filter(self.showing_a_project()).order_by("-content_changed_on")
+        own = self.history().filter(self.has_shown_projects(OuterRef("id"))).order_by("-history_date")
+        return latest(
+            projects.values_list("content_changed_on", flat=True).first(),
+            local_day(own.values_list("history_date", flat=True).first()),
+        )
 
 
 class PartnerSitemap(ShownWithProjectsSitemap):
     view_name = "projects:partner"
     model = Organisation
 
-    def shown_projects(self):
-        return Participation.objects.filter(organisation=OuterRef("pk"), project__is_published=True)
+    def has_shown_projects(self, pk):
+        return Exists(Participation.objects.filter(organisation=pk, project__is_published=True))
+
+    def projects_changed(self, pks):
+        participations = Participation.objects.filter(organisation__in=pks, project__is_published=True)
+        grouped = participations.values("organisation").annotate(changed=Max("project__content_changed_on"))
+        return dict(grouped.values_list("organisation", "changed"))
+
+    def showing_a_project(self):
+        return Exists(Participation.objects.filter(project=OuterRef("pk"), organisation__isnull=False))
 
 
 class FundSitemap(ShownWithProjectsSitemap):
     view_name = "projects:fund"
     model = Fund
 
-    def shown_projects(self):
-        # A fund's page shows the projects of its parts too (FundDetailView).
-        shown = Q(fund=OuterRef("pk")) | Q(fund__parent=OuterRef("pk"))
-        return Funding.objects.filter(shown, project__is_published=True)
+    def has_shown_projects(self, pk):
+        # A fund's page shows the projects of its parts too (FundDetailView); two conditions, each of
+        # which an index answers, rather than one on either column.
+        published = Funding.objects.filter(project__is_published=True)
+        return Exists(published.filter(fund=pk)) | Exists(published.filter(fund__parent=pk))
+
+    def projects_changed(self, pks):
+        fundings = Funding.objects.filter(Q(fund__in=pks) | Q(fund__parent__in=pks), project__is_published=True)
+        grouped = fundings.values("fund", "fund__parent").annotate(changed=Max("project__content_changed_on"))
+        changed = {}
+        for row in grouped:
+            for pk in (row["fund"], row["fund__parent"]):  # the part's page and its fund's
+                changed[pk] = latest(changed.get(pk), row["changed"])
+        return changed
+
+    def showing_a_project(self):
+        return Exists(Funding.objects.filter(project=OuterRef("pk")))
 
 
 class PageSitemap(CatalogueSitemap):

@@ -398,8 +398,10 @@ def catalogue_with_a_draft():
 def test_the_sitemap_index_lists_each_section_with_its_last_change(
     client, catalogue_with_a_draft, django_assert_max_num_queries
 ):
-    """A count and the latest change of each section, whatever its size."""
-    with django_assert_max_num_queries(7):
+    """A count and the latest change of each section, whatever its size: the catalogue's last change for the
+    pages; a count and the latest change of the projects; for partners and funds, a count, the latest
+    project shown and the latest change of their own."""
+    with django_assert_max_num_queries(9):
         root = sitemap(client, "/sitemap.xml")
     today = timezone.localdate().isoformat()
     listed = {entry.find("s:loc", XML).text: entry.find("s:lastmod", XML).text for entry in root}
@@ -432,7 +434,8 @@ def test_the_sitemap_lists_published_pages_in_both_languages_with_alternates_and
 
 
 def test_the_sitemap_is_paged_and_each_page_costs_the_same(client, monkeypatch, django_assert_max_num_queries):
-    """A page of a section counts the rows and reads its own: no more, whatever the catalogue's size."""
+    """A page of a section counts the rows and reads its own; a page of partners or funds reads their last
+    changes and their projects' for the page at once: no more, whatever the catalogue's size."""
     monkeypatch.setattr(sitemaps.ProjectSitemap, "limit", 4)
     monkeypatch.setattr(sitemaps.PartnerSitemap, "limit", 4)
     make_catalogue(5)
@@ -450,7 +453,7 @@ def test_the_sitemap_is_paged_and_each_page_costs_the_same(client, monkeypatch, 
         found += addresses
     slugs = Project.objects.values_list("slug", flat=True)
     assert sorted(found) == sorted(f"{ORIGIN}{prefix}/projekt/{slug}/" for slug in slugs for prefix in ("", "/en"))
-    with django_assert_max_num_queries(2):  # three partners take part in the projects: six addresses
+    with django_assert_max_num_queries(4):  # three partners take part in the projects: six addresses
         assert len(entries(sitemap(client, "/sitemap-partners.xml", data={"p": 2}))) == 2
 
 
