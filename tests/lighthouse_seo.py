@@ -118,7 +118,12 @@ def run(base_url, lighthouse, chrome_path):
         chromium, port = start_chromium(chrome_path, profile)
         try:
             for address in ADDRESSES:
-                report = audit(lighthouse, base_url + address, port)
+                try:
+                    report = audit(lighthouse, base_url + address, port)
+                except RuntimeError as error:  # a page that does not load (a 404) has no score
+                    print(f"   -  {address}\n        {error}", flush=True)
+                    failed_pages += 1
+                    continue
                 score = round(report["categories"]["seo"]["score"] * 100)
                 print(f"{score:4d}  {address}", flush=True)
                 for audit_id, title, details in failures(report):
