@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The sitemap (projects/sitemaps.py), rendered with its own templates.
+    "django.contrib.sitemaps",
     # Full-text search on PostgreSQL (projects/search.py); inert on SQLite.
     "django.contrib.postgres",
     "django_countries",

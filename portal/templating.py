@@ -23,6 +23,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from jinja2 import Environment
 
+from .findable import address_in, page_addresses
+
 
 def url(name, *args, **kwargs):
     """The address of a named URL, as {% url %} gives it."""
@@ -57,19 +59,15 @@ def language_links(request):
     other language from an address that leads to no page."""
     current = translation.get_language()
     match = request.resolver_match
-    query = request.get_full_path().partition("?")[2]
+    query = request.get_full_path().partition("?")[2] if match is not None else ""
     links = []
     for code, name in settings.LANGUAGES:
         if code == current:
             continue
         with translation.override(code):
             label = translation.gettext("In English") if code == "en" else translation.gettext("In Swedish")
-            if match is None:
-                address = url("projects:home")
-            else:
-                address = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-                address = f"{address}?{query}" if query else address
-        links.append({"code": code, "url": address, "label": label, "name": name})
+        address = address_in(match, code)
+        links.append({"code": code, "url": f"{address}?{query}" if query else address, "label": label, "name": name})
     return links
 
 
@@ -121,6 +119,7 @@ def environment(**options):
         static=functools.lru_cache(maxsize=64)(static),  # a file's address is fixed while the process runs
         querystring=querystring,
         language_links=language_links,
+        page_addresses=page_addresses,
         contact_url=contact_url,
         kept=kept,
     )

@@ -8,6 +8,8 @@ from django.views.generic import RedirectView
 from api.docs import ApiDocumentationView
 from api.endpoints import api
 from portal import health
+from portal.findable import robots_txt
+from projects import sitemaps
 from projects.pagecache import cached_page
 from projects.views import IatiActivitiesView
 
@@ -39,6 +41,19 @@ urlpatterns += [
     # For machines, in no language of its own: outside the language prefixes.
     path("iati/activities.xml", IatiActivitiesView.as_view(), name="iati-activities"),
     path("api/v1/", api.urls),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.section,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/section.xml"},
+        name="sitemap-section",
+    ),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
 ]

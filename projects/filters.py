@@ -462,6 +462,26 @@ class ProjectFilterSet(django_filters.FilterSet):
             for name, legend, value, label in active
         ]
 
+    def canonical_query(self, *, page=1):
+        """The query string of this list's canonical address: each valid filter value in use, in the order
+        of the filters, and the page when it is not the first (portal/findable.py). Left out: the order and the
+        facets opened in full, which show the same projects; values that were not valid, which are
+        ignored; the radio buttons at their defaults, and "all of the chosen" partners without a partner."""
+        values = self.cleaned_data
+        pairs = []
+        for name in [*self.filters, "year_from", "year_to"]:
+            value = values.get(name)
+            if name == "sort" or value in (None, "", []):
+                continue
+            pairs += [(name, item) for item in sorted(value)] if isinstance(value, list) else [(name, value)]
+            if name == "partner" and values.get("partner_mode") == "all":
+                pairs.append(("partner_mode", "all"))
+        if self.hides_past_end:
+            pairs.append(("past_end", "hide"))
+        if page > 1:
+            pairs.append(("page", page))
+        return urlencode(pairs)
+
     def url_without(self, name, value):
         remaining = self.data.copy()
         remaining.setlist(name, [item for item in self.data.getlist(name) if item != value])

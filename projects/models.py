@@ -431,7 +431,10 @@ class ProjectQuerySet(models.QuerySet):
     def for_page(self):
         """With everything a project's page shows: participants, funds, countries, relations both ways, documents."""
         return self.select_related("framework").prefetch_related(
-            models.Prefetch("participations", queryset=Participation.objects.select_related("organisation", "country")),
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation__country", "country"),
+            ),
             models.Prefetch("fundings", queryset=Funding.objects.select_related("fund__parent")),
             models.Prefetch("project_countries", queryset=ProjectCountry.objects.select_related("country")),
             models.Prefetch(

@@ -1,8 +1,8 @@
 """A cache of the public pages, shared by all app servers, for visitors who are not logged in.
 
-A page is kept under its full address (the scheme and the host too: a feed's links are absolute,
-made of them), its language, the catalogue version, the day and the release
-(portal/release.py): an editor's change moves the version on, so the very next request on
+A page is kept under its address (with the scheme and host it was asked for at, which its
+canonical, its feed's links and other absolute addresses name), its language, the catalogue version, the day and the
+release (portal/release.py): an editor's change moves the version on, so the very next request on
 any app server renders the page anew, and what was kept before is never served again; nor
 is a page rendered by the code before a deployment. Only what is the same for every
 visitor is kept: a GET or HEAD without a session (editors, previews) or messages waiting
@@ -26,8 +26,9 @@ from portal.release import RELEASE
 
 from .models import CatalogueVersion
 
-# What a kept page's response says besides its type and content (a feed's Last-Modified).
-KEPT_HEADERS = ("Last-Modified",)
+# Headers a view sets that a kept page is served with again (a feed's or a sitemap's Last-Modified, a
+# sitemap's X-Robots-Tag).
+KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 
 def page_key(request, version):

@@ -93,6 +93,25 @@ def format_point(date, precision):
     return str(date.year)
 
 
+def iso_8601(date, precision):
+    """A date as ISO 8601 writes it at the precision it is known to: "2016-06-01", "2016-03", "2016"; None
+    when it cannot be written without claiming more than is known.
+
+    A season is written as its year where it lies within one (spring, summer, autumn): "hösten 2015" is
+    "2015", which is true, only less precise. Winter runs from December into the next year, so no
+    single year is known: it is left out, as is an unknown date.
+    """
+    if date is None or precision == Precision.UNKNOWN:
+        return None
+    if precision == Precision.DAY:
+        return date.isoformat()
+    if precision == Precision.MONTH:
+        return f"{date.year:04d}-{date.month:02d}"
+    if precision == Precision.SEASON and last_day(date, precision).year != date.year:
+        return None
+    return f"{date.year:04d}"
+
+
 def format_duration(months, *, approximate=False):
     """A duration in months written as people say it: "2 år", "ca 2,5 år", "27 månader"."""
     if months % 12 == 0:

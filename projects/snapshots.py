@@ -28,6 +28,7 @@ from portal.release import RELEASE
 
 from .context_processors import shown_language
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
+from .structured_data import as_script, project_data
 from .templating import render_shared
 
 logger = logging.getLogger(__name__)
@@ -37,24 +38,30 @@ ARTICLE_TEMPLATE = "projects/project_article.html"
 DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-4/{RELEASE}"
+FORMAT = f"json-5/{RELEASE}"
 
 
 @dataclass(frozen=True)
 class Page:
     """What a snapshot holds, by language: the project's name and the language it is written in (Swedish
     where no English is given), its description for search engines (its summary, cut to
-    DESCRIPTION_LENGTH) and its article's HTML; and the last day the article holds true as
-    rendered (ISO date; None when no day changes it)."""
+    DESCRIPTION_LENGTH), its article's HTML and its schema.org description (structured_data.py, with
+    paths for this site's addresses); and the last day the article holds true as rendered (ISO
+    date; None when no day changes it)."""
 
     names: dict
     name_languages: dict
     descriptions: dict
     articles: dict
+    structured_data: dict
     true_until: str | None = None
 
     def article(self, language):
         return mark_safe(self.articles[language])  # noqa: S308 - rendered by our own template, escaped there
+
+    def structured_data_script(self, language, origin):
+        """The JSON-LD data block of the page in `language`, its addresses absolute under `origin`."""
+        return as_script(self.structured_data[language], origin)
 
     def is_out_of_date(self):
         return self.true_until is not None and timezone.localdate().isoformat() > self.true_until
@@ -102,18 +109,24 @@ def render(project, languages=None):
     countries = {}
     for place in project.project_countries.all():
         countries.setdefault(place.get_role_display(), []).append(place)
-    names, name_languages, descriptions, articles = {}, {}, {}, {}
+    names, name_languages, descriptions, articles, structured_data = {}, {}, {}, {}, {}
     for language in languages or [code for code, _name in settings.LANGUAGES]:
         with translation.override(language):
             names[language], name_languages[language] = project.name, shown_language(project, "name")
             descriptions[language] = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
             articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
+            structured_data[language] = project_data(project)
     # An ongoing project's page says so once even its latest possible end has passed (status.html).
     today = timezone.localdate()
     ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
     true_until = project.latest_end.isoformat() if ends else None
     return Page(
-        names=names, name_languages=name_languages, descriptions=descriptions, articles=articles, true_until=true_until
+        names=names,
+        name_languages=name_languages,
+        descriptions=descriptions,
+        articles=articles,
+        structured_data=structured_data,
+        true_until=true_until,
     )
 
 

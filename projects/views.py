@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from portal import cache, replica
+from portal.findable import origin
 from portal.release import RELEASE
 
 from . import exports, feeds, iati, snapshots
@@ -170,6 +171,7 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
         context["feed_title"] = (
             _("Feed of changes to these projects (Atom)") if narrowed else _("Feed of changes to all projects (Atom)")
         )
+        context["canonical_query"] = self.filterset.canonical_query(page=context["page_obj"].number)
         return context
 
 
@@ -298,6 +300,7 @@ class ProjectDetailView(TemplateView):
             description=page.descriptions[language],
             crumbs=crumbs_to(page.names[language], page.name_languages[language]),
             article=page.article(language),
+            structured_data=page.structured_data_script(language, origin(self.request)),
         )
         return context
 

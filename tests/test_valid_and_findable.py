@@ -58,16 +58,22 @@ def test_every_public_page_is_valid_html(client, catalogue, vnu, tmp_path):
 
 
 class Links(HTMLParser):
-    """The description and every link's text (its aria-label, if any, instead) of one page."""
+    """The description, canonical address, OpenGraph description and every link's text (its aria-label, if any,
+    instead) of one page."""
 
     def __init__(self):
         super().__init__()
         self.description, self.links, self._open = None, [], None
+        self.canonicals, self.opengraph_description = [], None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "meta" and attrs.get("name") == "description":
             self.description = attrs.get("content")
+        if tag == "meta" and attrs.get("property") == "og:description":
+            self.opengraph_description = attrs.get("content")
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonicals.append(attrs.get("href"))
         if tag == "a" and "href" in attrs:
             self._open = [attrs.get("aria-label") or ""]
 
@@ -89,6 +95,9 @@ def test_every_page_has_a_description_and_links_that_say_where_they_go(client, c
         page.feed(html)
         assert page.description and 50 <= len(page.description) <= 250, address
         descriptions.add(page.description)
+        if address not in EXTRA:  # a public page is found at one address, and previewed with its description
+            assert page.canonicals == [f"http://testserver{address}"], address
+            assert page.opengraph_description == page.description, address
         for text in page.links:
             assert text and text.casefold().strip(" .›»") not in VAGUE, (address, text)
     assert len(descriptions) > 40  # each project, partner and fund says what it is
