@@ -28,7 +28,8 @@ from tests.servers import AppServer, Database, reachable  # noqa: E402 - after t
 
 LIGHTHOUSE_VERSION = "12.8.2"
 DEFAULT_LIGHTHOUSE = Path.home() / f".cache/portal/lighthouse-{LIGHTHOUSE_VERSION}/node_modules/.bin/lighthouse"
-# One page of each kind, the list filtered as the fund pages link to it; each in Swedish and in English.
+# One page of each kind (the API's documentation too), the list filtered as the fund pages link to it; each in
+# Swedish and in English.
 PAGES = [
     "/",
     "/projekt/",
@@ -39,6 +40,7 @@ PAGES = [
     "/fond/amif/",
     "/tillganglighet/",
     "/personuppgifter/",
+    "/api/",
 ]
 ADDRESSES = [prefix + page for page in PAGES for prefix in ("", "/en")]
 # Headless, and nothing that reaches for the network or needs a sandbox the container lacks.
