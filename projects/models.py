@@ -763,6 +763,16 @@ class Project(ChoiceLabels, models.Model):
             and self.latest_end < timezone.localdate()
         )
 
+    # The columns `period` is made of: what a query that shows a project's period must fetch.
+    PERIOD_COLUMNS = (
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "duration_months",
+        "duration_is_approximate",
+    )
+
     @property
     def period(self):
         return Period(
