@@ -15,6 +15,8 @@ a page of its own too, not marked noindex: the single filters the pages link to 
 funded by AMIF") are worth finding, and robots.txt keeps crawlers out of the endless combinations.
 """
 
+import functools
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
@@ -35,10 +37,21 @@ def origin(request):
 def address_in(match, language):
     """The address (a path) of the page a URL resolved to (`match`) in `language`; of the start page
     in that language when the URL leads to no page."""
+    if match is None:
+        return reversed_in("projects:home", (), (), language)
+    kwargs = tuple(sorted(match.kwargs.items()))
+    try:
+        return reversed_in(match.view_name, tuple(match.args), kwargs, language)
+    except TypeError:  # a view's extra arguments that cannot be a key (the sitemaps' dict): not kept
+        return reversed_in.__wrapped__(match.view_name, match.args, kwargs, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def reversed_in(view_name, args, kwargs, language):
+    """reverse() in `language`, kept: the URLconf does not change while the process runs, and every
+    page asks for its address in each language."""
     with translation.override(language):
-        if match is None:
-            return reverse("projects:home")
-        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        return reverse(view_name, args=args, kwargs=dict(kwargs))
 
 
 def page_addresses(request, query=""):

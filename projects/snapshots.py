@@ -28,7 +28,7 @@ from portal.release import RELEASE
 
 from .context_processors import shown_language
 from .models import CatalogueVersion, Project, ProjectSnapshot, version_key
-from .structured_data import as_script, project_data
+from .structured_data import as_json, as_script, project_data
 from .templating import render_shared
 
 logger = logging.getLogger(__name__)
@@ -38,16 +38,16 @@ ARTICLE_TEMPLATE = "projects/project_article.html"
 DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-5/{RELEASE}"
+FORMAT = f"json-6/{RELEASE}"
 
 
 @dataclass(frozen=True)
 class Page:
     """What a snapshot holds, by language: the project's name and the language it is written in (Swedish
     where no English is given), its description for search engines (its summary, cut to
-    DESCRIPTION_LENGTH), its article's HTML and its schema.org description (structured_data.py, with
-    paths for this site's addresses); and the last day the article holds true as rendered (ISO
-    date; None when no day changes it)."""
+    DESCRIPTION_LENGTH), its article's HTML and its schema.org description (the JSON text of its data
+    block, structured_data.as_json(), with paths for this site's addresses); and the last day the
+    article holds true as rendered (ISO date; None when no day changes it)."""
 
     names: dict
     name_languages: dict
@@ -115,7 +115,7 @@ def render(project, languages=None):
             names[language], name_languages[language] = project.name, shown_language(project, "name")
             descriptions[language] = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
             articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
-            structured_data[language] = project_data(project)
+            structured_data[language] = as_json(project_data(project))
     # An ongoing project's page says so once even its latest possible end has passed (status.html).
     today = timezone.localdate()
     ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today

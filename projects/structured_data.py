@@ -23,7 +23,8 @@ schema.org's Project is a kind of Organization, so its properties are an organis
   (schema.org's startDate and endDate are not properties of an Organization.)
 
 Addresses of this site's pages are written as paths here, since a project's page is rendered into
-its snapshot once for every host; `as_script()` makes them absolute for the request's origin.
+its snapshot once for every host: `as_json()` writes the JSON once, when the snapshot is taken, and
+`as_script()` makes its addresses absolute for the request's origin with a few string replacements.
 """
 
 import json
@@ -39,7 +40,7 @@ from .periods import iso_8601
 # The keys whose values are addresses of this site's pages, made absolute by as_script().
 ADDRESS_KEYS = ("@id", "url")
 # JSON that is safe inside a <script> element: nothing in it can close the element or start markup.
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 LOCATION_ROLES = (ProjectCountry.Role.IMPLEMENTATION_LOCATION, ProjectCountry.Role.POSTING_LOCATION)
 
 
@@ -147,26 +148,28 @@ def places(project_countries):
     return served, located
 
 
-def absolute(data, origin):
-    """`data` with every address of this site's pages (a path) made absolute under `origin`."""
-    if isinstance(data, dict):
-        return {
-            key: origin + value
-            if key in ADDRESS_KEYS and isinstance(value, str) and value.startswith("/")
-            else absolute(value, origin)
-            for key, value in data.items()
-        }
-    if isinstance(data, list):
-        return [absolute(value, origin) for value in data]
-    return data
+def as_json(data):
+    """`data` as the JSON text of a data block: compact, with <, > and & escaped, so that no text in it
+    can end the element or start markup. Its addresses stay paths until as_script()."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
 
 
-def as_script(data, origin):
-    """The HTML of a JSON-LD data block with `data`, its addresses absolute under `origin`.
+def as_script(text, origin):
+    """The HTML of a JSON-LD data block with the JSON `text` (as_json()), its addresses absolute under
+    `origin`.
 
-    A data block is not run, so the Content Security Policy, which allows no inline script, does not
-    apply to it, and it needs no nonce (which would keep the page out of the page cache). Its JSON has
-    <, > and & escaped, so no text in it can end the element.
+    In compact JSON, `"url":"/` can only be a key and the start of its value: inside a string every
+    quote is escaped, and only a key is followed by a colon. So a replacement finds exactly the
+    address values that are paths. A data block is not run, so the Content Security Policy, which
+    allows no inline script, does not apply to it, and it needs no nonce (which would keep the page
+    out of the page cache).
     """
-    text = json.dumps(absolute(data, origin), ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+    origin = json.dumps(origin, ensure_ascii=False)[1:-1]
+    for character, escaped in SCRIPT_ESCAPES:
+        origin = origin.replace(character, escaped)
+    for key in ADDRESS_KEYS:
+        text = text.replace(f'"{key}":"/', f'"{key}":"{origin}/')
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped in as_json()

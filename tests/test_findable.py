@@ -507,3 +507,21 @@ def test_a_page_is_kept_for_each_scheme_and_host_it_names(client, settings, djan
     with django_assert_num_queries(1):  # kept, and served with its headers again
         root = sitemap(client, "/sitemap.xml", headers={"host": "b.example"})
     assert root.find("s:sitemap/s:loc", XML).text.startswith("http://b.example/")
+
+
+def test_an_address_like_text_in_the_structured_data_is_left_as_written(client):
+    """Only the page's own addresses are made absolute: a summary that looks like JSON with a path in it
+    stays as the editor wrote it, and nothing in it ends the data block."""
+    summary = 'Se "url":"/projekt/annat/" och "@id":"/x" </script><b>'
+    make_project(
+        slug="texten",
+        summary=summary,
+        description=summary,
+        start_date=datetime.date(2016, 1, 1),
+        start_precision=Precision.YEAR,
+    )
+    response = client.get("/projekt/texten/")
+    assert "</script><b>" not in response.content.decode()
+    data = head(response).structured_data()
+    assert data["description"] == summary
+    assert data["url"] == f"{ORIGIN}/projekt/texten/"
