@@ -22,9 +22,6 @@ Nothing here passes or fails; the figures are printed, and go by hand to bench/R
 import argparse
 import http.client
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,7 +30,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import seed as seeding
 from list_page import create_postgres_database, drop_postgres_database
-from run import DEFAULT_REDIS, DEFAULT_SERVER, Server, rss_mb
+from run import DEFAULT_REDIS, DEFAULT_SERVER, Server, portal_env, rss_mb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 EXPORTS = ("csv", "xlsx", "json")
@@ -146,18 +143,7 @@ def main(argv=None):
 
         redis.Redis.from_url(args.redis).flushdb()
         with tempfile.TemporaryDirectory() as workdir:
-            env = {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": args.redis,
-                "SECRET_KEY": "benchmark-secret-key-not-for-production-use-0123456789",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DEBUG": "0",
-                "SECURE_COOKIES": "0",
-                "LOG_LEVEL": "WARNING",
-                "STATIC_ROOT": str(Path(workdir) / "static"),
-            }
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-                           cwd=BASE_DIR, env={**os.environ, **env}, check=True)  # fmt: skip
+            env = portal_env(database_url, args.redis, workdir)
             server = Server("portal.wsgi", env=env, workers=1)
             try:
                 worker = server.pids[1]

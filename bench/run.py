@@ -105,6 +105,25 @@ def children(pid):
     return found
 
 
+def portal_env(database_url, redis_url, workdir):
+    """The environment gunicorn serves the portal in, with its production settings; the static files
+    the pages link to are collected into `workdir` first, as a deployment collects them."""
+    env = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "benchmark-secret-key-not-for-production-use-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEBUG": "0",
+        "SECURE_COOKIES": "0",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(Path(workdir) / "static"),
+    }
+    if not (Path(workdir) / "static").exists():
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                       cwd=BASE_DIR, env={**os.environ, **env}, check=True)  # fmt: skip
+    return env
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -376,19 +395,7 @@ def run_size(size, args, database_url, workdir):
 
     connections.close_all()
     redis.Redis.from_url(args.redis).flushdb()
-    env = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": args.redis,
-        "SECRET_KEY": "benchmark-secret-key-not-for-production-use-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0",
-        "SECURE_COOKIES": "0",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(workdir / "static"),
-    }
-    if not (workdir / "static").exists():  # the files the pages link to, as a deployment collects them
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-                       cwd=BASE_DIR, env={**os.environ, **env}, check=True)  # fmt: skip
+    env = portal_env(database_url, args.redis, workdir)
     hello = Server("hello:application", env={"DJANGO_SETTINGS_MODULE": "hello"}, workers=args.workers,
                    chdir=BENCH_DIR)  # fmt: skip
     try:
