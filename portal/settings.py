@@ -145,7 +145,10 @@ DATABASES = {
     )
 }
 
+# Django's PostgreSQL backend, with a health check that costs no round trip (portal/postgresql/base.py).
+POSTGRESQL_ENGINE = "portal.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
     # Short queries answered from indexes: compiling them with LLVM first costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # A database that does not answer is a 503 within seconds, not a request left hanging.
@@ -156,7 +159,10 @@ REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
 if REPLICA_DATABASE_URL:
     DATABASES["replica"] = {
         **dj_database_url.parse(
-            REPLICA_DATABASE_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+            REPLICA_DATABASE_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+            engine=POSTGRESQL_ENGINE,
         ),
         "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},
