@@ -532,17 +532,22 @@ class ProjectFilterSet(django_filters.FilterSet):
             hide_past_end_on=timezone.localdate() if self.hides_past_end else None,
         )
 
-    def results(self):
-        """The projects the filters let through, in the order asked for, for a paginator."""
+    def results(self, fetch=None):
+        """The projects the filters let through, in the order asked for, for a paginator; see ProjectResults."""
         sort = self.cleaned_data.get("sort")
-        return ProjectResults(self.selection, sort[0] if sort else None, self.queryset)
+        return ProjectResults(self.selection, sort[0] if sort else None, self.queryset, fetch)
 
 
 class ProjectResults(Sequence):
-    """The projects of a selection in one order, fetched from the database a page at a time."""
+    """The projects of a selection in one order, fetched from the database a page at a time.
 
-    def __init__(self, selection, sort, queryset):
+    `fetch(pks, queryset)` gives {pk: item} of the published projects among pks: their rows of
+    `queryset` by default, or what the list shows of them (snapshots.list_entries()).
+    """
+
+    def __init__(self, selection, sort, queryset, fetch=None):
         self.selection, self.sort, self.queryset = selection, sort, queryset
+        self.fetch = fetch or in_bulk
 
     def __len__(self):
         return len(self.selection)
@@ -552,7 +557,7 @@ class ProjectResults(Sequence):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(len(self))
         pks = self.selection.page(start, max(stop - start, 0), self.sort)
-        projects = self.queryset.in_bulk(pks)
+        projects = self.fetch(pks, self.queryset)
         # A project unpublished since the index was built is left out.
         return [projects[pk] for pk in pks if pk in projects]
 
@@ -569,3 +574,7 @@ class ProjectResults(Sequence):
         projects = self[start : start + size]
         still_working()
         return projects
+
+
+def in_bulk(pks, queryset):
+    return queryset.in_bulk(pks)

@@ -1275,10 +1275,14 @@ class ProjectSnapshot(models.Model):
     """A project's page as every visitor sees it, in each language, kept to be read back in one query (snapshots.py)."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    # The catalogue version number it was read at, and the layout of `data`.
+    # The catalogue version number it was read at, and the layout of `data` and `entry`.
     taken_at = models.PositiveBigIntegerField()
     format = models.CharField(max_length=40)
     data = models.BinaryField()
+    # The project's entry in the list, in each language, as JSON: a list page reads twenty of these,
+    # so apart from the page, uncompressed, and as text, which the database sends as it is
+    # (snapshots.list_entries()).
+    entry = models.TextField(default="")
 
     class Meta:
         verbose_name = _("snapshot of a project page")

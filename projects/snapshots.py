@@ -3,9 +3,11 @@
 A project's page shows the project with its participants, funds, countries, relations and
 documents: seven queries through the ORM and a long template. A snapshot keeps the part of the
 page that is the same for every visitor (the article, rendered in each language), under the
-catalogue version number it was read at. Every change to the catalogue marks the projects whose
-pages show it with the number the change brings (Project.page_version, projects/signals.py); a
-load or a bulk change marks them all at once (CatalogueVersion.snapshots_from). A snapshot is
+catalogue version number it was read at; and beside it the project's entry in the list, so that
+a list page reads its twenty entries in one query instead of building and rendering their rows.
+Every change to the catalogue marks the projects whose pages show it with the number the change
+brings (Project.page_version, projects/signals.py); a load or a bulk change marks them all at
+once (CatalogueVersion.snapshots_from). A snapshot is
 read only when it was taken at or after both, so one read before a change is never shown after
 it, even when it is written after the change commits. A snapshot rendered by other code,
 templates or translations (FORMAT) is not read either, nor one past the day it holds true
@@ -38,7 +40,21 @@ ARTICLE_TEMPLATE = "projects/project_article.html"
 DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
-FORMAT = f"json-6/{RELEASE}"
+FORMAT = f"json-7/{RELEASE}"
+ENTRY_TEMPLATE = "includes/list_entry.html"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A project as the list shows it, in the active language: its slug and name, and its <li>."""
+
+    pk: int
+    slug: str
+    name: str
+    html: str
+
+    def __html__(self):
+        return self.html
 
 
 @dataclass(frozen=True)
@@ -104,30 +120,55 @@ def restored(data, slug):
         return None
 
 
+def all_languages():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def holds_until(project):
+    """The last day what a page or an entry says of `project` holds (ISO date), or None when no day
+    changes it: an ongoing project's page says so once even its latest possible end has passed
+    (status.html)."""
+    today = timezone.localdate()
+    ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
+    return project.latest_end.isoformat() if ends else None
+
+
 def render(project, languages=None):
     """The Page of `project` (read with Project.objects.for_page()), in `languages` (all by default)."""
     countries = {}
     for place in project.project_countries.all():
         countries.setdefault(place.get_role_display(), []).append(place)
     names, name_languages, descriptions, articles, structured_data = {}, {}, {}, {}, {}
-    for language in languages or [code for code, _name in settings.LANGUAGES]:
+    for language in languages or all_languages():
         with translation.override(language):
             names[language], name_languages[language] = project.name, shown_language(project, "name")
             descriptions[language] = Truncator(project.summary).chars(DESCRIPTION_LENGTH)
             articles[language] = render_shared(ARTICLE_TEMPLATE, {"project": project, "countries_by_role": countries})
             structured_data[language] = as_json(project_data(project))
-    # An ongoing project's page says so once even its latest possible end has passed (status.html).
-    today = timezone.localdate()
-    ends = project.status == Project.Status.ONGOING and project.latest_end is not None and project.latest_end >= today
-    true_until = project.latest_end.isoformat() if ends else None
     return Page(
         names=names,
         name_languages=name_languages,
         descriptions=descriptions,
         articles=articles,
         structured_data=structured_data,
-        true_until=true_until,
+        true_until=holds_until(project),
     )
+
+
+def render_entry(project, language):
+    """The list's <li> of `project` in `language`."""
+    with translation.override(language):
+        return render_shared(ENTRY_TEMPLATE, {"project": project})
+
+
+def entry_data(project):
+    """What a snapshot keeps of `project`'s entry in the list: its slug, and its name and <li> in each language."""
+    names, html = {}, {}
+    for language in all_languages():
+        with translation.override(language):
+            names[language] = project.name
+        html[language] = render_entry(project, language)
+    return {"slug": project.slug, "names": names, "html": html, "true_until": holds_until(project)}
 
 
 def keep(projects, taken_at):
@@ -136,14 +177,55 @@ def keep(projects, taken_at):
     pages = [render(project) for project in projects]
     ProjectSnapshot.objects.bulk_create(
         [
-            ProjectSnapshot(project_id=project.pk, taken_at=taken_at, format=FORMAT, data=snapshot_data(page))
+            ProjectSnapshot(
+                project_id=project.pk,
+                taken_at=taken_at,
+                format=FORMAT,
+                data=snapshot_data(page),
+                entry=json.dumps(entry_data(project)),
+            )
             for project, page in zip(projects, pages, strict=True)
         ],
         update_conflicts=True,
         unique_fields=["project"],
-        update_fields=["taken_at", "format", "data"],
+        update_fields=["taken_at", "format", "data", "entry"],
     )
     return pages
+
+
+def list_entries(pks, queryset):
+    """{pk: Entry} of the published projects among `pks`, in the active language: from their
+    snapshots where these are up to date (one query), else rendered from `queryset`'s rows (one
+    more), as the list showed them before any snapshot was taken.
+
+    Read under the catalogue version the list was read at, as a project's page is (read()).
+    """
+    if not pks:
+        return {}
+    connection = connections[ProjectSnapshot.objects.db]
+    name = connection.ops.quote_name
+    snapshot, project, version = (name(model._meta.db_table) for model in (ProjectSnapshot, Project, CatalogueVersion))
+    placeholders = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"SELECT p.id, s.entry FROM {project} p LEFT JOIN {snapshot} s"
+        " ON s.project_id = p.id AND s.format = %s AND s.taken_at >= p.page_version"
+        f" AND s.taken_at >= (SELECT v.snapshots_from FROM {version} v WHERE v.id = %s)"
+        f" WHERE p.id IN ({placeholders}) AND p.is_published"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [FORMAT, CatalogueVersion.ROW, *pks])
+        rows = cursor.fetchall()
+    language, today = translation.get_language(), timezone.localdate().isoformat()
+    entries, missing = {}, []
+    for pk, text in rows:
+        data = json.loads(text) if text else None
+        if data is None or (data["true_until"] is not None and today > data["true_until"]):
+            missing.append(pk)
+            continue
+        entries[pk] = Entry(pk, data["slug"], data["names"][language], mark_safe(data["html"][language]))  # noqa: S308 - rendered by our own template
+    for project in queryset.filter(pk__in=missing) if missing else ():
+        entries[project.pk] = Entry(project.pk, project.slug, project.name, render_entry(project, language))
+    return entries
 
 
 def version_number(key):

@@ -129,11 +129,13 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
     template_name = "projects/project_list.html"
     paginate_by = 20
     columns = LIST_COLUMNS
+    # Each project's entry as its snapshot keeps it (rendered from its row when it has none).
+    fetch = staticmethod(snapshots.list_entries)
 
     def get_queryset(self):
         queryset = Project.objects.published().only(*self.columns)
         self.filterset = ProjectFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
-        return self.filterset.results()
+        return self.filterset.results(self.fetch)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,8 +176,9 @@ class ProjectTimelineView(ProjectListView):
     """The list's projects, with its filters, order and pages, on a year axis and in a table."""
 
     template_name = "projects/project_timeline.html"
-    # What a bar needs besides a list row: the earliest possible start.
+    # What a bar needs besides a list row: the earliest possible start; the rows themselves.
     columns = (*LIST_COLUMNS, "earliest_start")
+    fetch = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -256,3 +256,44 @@ def test_a_snapshot_is_not_read_after_the_day_its_text_stops_being_true(client, 
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
     assert snapshots.read(project.slug)[0] is None
     assert "har passerat" in client.get(address).text
+
+
+# The list's entries ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_list_shows_its_entries_from_the_snapshots_as_it_renders_them_from_the_rows(
+    page, client, prefix, django_assert_num_queries
+):
+    snapshots.take_all()
+    url = f"{prefix}{reverse('projects:list')}"
+    client.get(url)  # the options and the index, once per worker and catalogue version
+    with django_assert_num_queries(2):  # the catalogue version, then the page's entries
+        kept = client.get(url).text
+    ProjectSnapshot.objects.all().delete()
+    with django_assert_num_queries(3):  # and the rows of those without an entry
+        rendered = client.get(url).text
+    assert kept == rendered
+    assert "Grundprojektet" in kept and "Uppföljaren" in kept
+
+
+@pytest.mark.parametrize("change", [rename_project, unpublish_project])
+def test_the_next_list_shows_the_change(page, client, change):
+    project, other, _text = page
+    snapshots.take_all()
+    url = reverse("projects:list")
+    assert "Grundprojektet" in client.get(url).text
+    change(project, other)
+    html = client.get(url).text
+    assert "Grundprojektet" not in html and "Uppföljaren" in html
+    assert ("Det omdöpta projektet" in html) is (change is rename_project)
+
+
+def test_a_list_entry_is_not_read_after_the_day_its_text_stops_being_true(client, monkeypatch):
+    today = timezone.localdate()
+    make_project(name="Slutar i dag", status="ongoing", end_date=today, end_precision="day")
+    assert snapshots.take_all() == 1
+    url = reverse("projects:list")
+    assert "men slutet har passerat" not in client.get(url).text
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
+    assert "men slutet har passerat" in client.get(url).text
