@@ -23,7 +23,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from jinja2 import Environment
 
-from .findable import address_in, page_addresses
+from . import findable
+from .findable import address_in
 
 
 def url(name, *args, **kwargs):
@@ -119,7 +120,7 @@ def environment(**options):
         static=functools.lru_cache(maxsize=64)(static),  # a file's address is fixed while the process runs
         querystring=querystring,
         language_links=language_links,
-        page_addresses=page_addresses,
+        findable_head=findable.head,
         contact_url=contact_url,
         kept=kept,
     )
