@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from portal import cache, replica
 from portal.findable import origin
 from portal.release import RELEASE
+from portal.templating import url as named_url
 
 from . import exports, feeds, iati, snapshots
 from .context_processors import shown_language
@@ -261,7 +262,7 @@ def crumbs_to(label, language):
     """Breadcrumbs for a page under the project list: start page › all projects › this page, whose
     name is written in `language`."""
     lang = "" if language == translation.get_language() else language
-    return [{"label": _("All projects"), "url": reverse("projects:list")}, {"label": label, "lang": lang}]
+    return [{"label": _("All projects"), "url": named_url("projects:list")}, {"label": label, "lang": lang}]
 
 
 class BreadcrumbMixin:
