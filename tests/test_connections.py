@@ -1,6 +1,6 @@
 """The PostgreSQL connection's health check (portal/postgresql/base.py), on the real server: a kept
 connection the server has ended is found out before a request's first query, and a healthy one
-is checked without a round trip."""
+is checked without a round trip; and a query a connection runs again and again is planned once."""
 
 import time
 
@@ -66,3 +66,14 @@ def test_a_closed_connection_is_not_usable(kept):
     kept.connection.close()
 
     assert not kept.is_usable()
+
+
+def test_a_query_a_connection_runs_again_and_again_is_prepared_and_planned_once(kept):
+    sql = "SELECT count(*) FROM projects_project WHERE slug = %s"
+    with kept.cursor() as cursor:
+        for slug in ["a", "b", "c", "d", "e", "f"]:
+            cursor.execute(sql, [slug])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+
+    assert "SELECT count(*) FROM projects_project WHERE slug = $1" in prepared
