@@ -185,7 +185,7 @@ class ProjectFilterForm(forms.Form):
 class FacetOption:
     value: str
     label: str
-    count: int
+    count: int | None  # None where not counted (chosen_facets())
     chosen: bool
     is_part: bool = False
     # The label's language where it is not the page's (a name given only in Swedish).
@@ -361,14 +361,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         shown_all = set(self.request.GET.getlist("visa")) if self.request is not None else set(self.FACETS)
         facets = []
         for name in self.FACETS:
-            bound_field = self.form[name]
-            chosen = set(self.data.getlist(name)) if self.is_bound else set()
-            facet = Facet(
-                name=name,
-                legend=bound_field.label,
-                errors=bound_field.errors,
-                was_cut=name in self.cut_facets,
-            )
+            facet, chosen = self.facet(name), self.chosen(name)
             # An option that would give no projects is left out, unless it is chosen. Only the options
             # shown are made into FacetOptions: a long facet offers hundreds.
             own = counts[name]
@@ -392,6 +385,27 @@ class ProjectFilterSet(django_filters.FilterSet):
                 }
             facets.append(facet)
         return facets
+
+    def chosen_facets(self):
+        """The facets with their chosen options alone, not counted: for a page that names the filters in
+        use (active_filters()) without showing the form."""
+        facets = []
+        for name in self.FACETS:
+            facet, chosen = self.facet(name), self.chosen(name)
+            facet.options = [
+                FacetOption(value=value, label=label, count=None, chosen=True, is_part=part, lang=lang)
+                for value, label, part, lang in self.choices(name)
+                if value in chosen
+            ]
+            facets.append(facet)
+        return facets
+
+    def facet(self, name):
+        bound_field = self.form[name]
+        return Facet(name=name, legend=bound_field.label, errors=bound_field.errors, was_cut=name in self.cut_facets)
+
+    def chosen(self, name):
+        return set(self.data.getlist(name)) if self.is_bound else set()
 
     @staticmethod
     def shown_options(offered, chosen):

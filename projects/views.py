@@ -141,36 +141,52 @@ class ProjectListView(ForgivingPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["facets"] = self.filterset.facets()
-        context["facet_options"] = facet_options
-        context["active_filters"] = self.filterset.active_filters(context["facets"])
         count = context["result_count"] = context["paginator"].count
-        # The sentences with a number in them, in the plural form the number takes.
-        context["skip_to_results"] = ngettext(
-            "Skip to the result (%(counter)s project)", "Skip to the results (%(counter)s projects)", count
-        ) % {"counter": count}
-        context["results_heading"] = ngettext("%(counter)s project matches", "%(counter)s projects match", count) % {
-            "counter": count
-        }
+        facets = self.shown_facets()
+        context["active_filters"] = self.filterset.active_filters(facets)
         context["title"] = list_title([active["label"] for active in context["active_filters"]], count)
-        chosen = len(context["active_filters"])
-        context["filters_summary"] = (
-            _("Filter projects (%(counter)s chosen)") % {"counter": chosen} if chosen else _("Filter projects")
-        )
-        context["search_cut_hint"] = ngettext(
-            "Only the first word was searched for.", "Only the first %(counter)s words were searched for.", MAX_TERMS
-        ) % {"counter": MAX_TERMS}
-        context["facet_cut_hint"] = ngettext(
-            "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
-        ) % {"counter": MAX_CHOSEN}
-        context["timeline_url"] = same_query(self.request, "projects:timeline")
-        context["exports"] = export_links(self.request, self.filterset, count) if count else []
-        context["feed_url"], narrowed = feeds.feed_of_list(self.filterset)
-        context["feed_title"] = (
-            _("Feed of changes to these projects (Atom)") if narrowed else _("Feed of changes to all projects (Atom)")
-        )
         context["canonical_query"] = self.filterset.canonical_query(page=context["page_obj"].number)
+        context.update(self.around_results(context, facets, count))
         return context
+
+    def shown_facets(self):
+        """The facets as the page shows them: with their options' counts, in the filter form."""
+        return self.filterset.facets()
+
+    def around_results(self, context, facets, count):
+        """What the list shows around its results: the filter form, its headings, the downloads and the feed.
+        The sentences with a number in them are in the plural form the number takes."""
+        chosen = len(context["active_filters"])
+        feed_url, narrowed = feeds.feed_of_list(self.filterset)
+        return {
+            "facets": facets,
+            "facet_options": facet_options,
+            "skip_to_results": ngettext(
+                "Skip to the result (%(counter)s project)", "Skip to the results (%(counter)s projects)", count
+            )
+            % {"counter": count},
+            "results_heading": ngettext("%(counter)s project matches", "%(counter)s projects match", count)
+            % {"counter": count},
+            "filters_summary": (
+                _("Filter projects (%(counter)s chosen)") % {"counter": chosen} if chosen else _("Filter projects")
+            ),
+            "search_cut_hint": ngettext(
+                "Only the first word was searched for.",
+                "Only the first %(counter)s words were searched for.",
+                MAX_TERMS,
+            )
+            % {"counter": MAX_TERMS},
+            "facet_cut_hint": ngettext(
+                "Only the first choice was used.", "Only the first %(counter)s choices were used.", MAX_CHOSEN
+            )
+            % {"counter": MAX_CHOSEN},
+            "timeline_url": same_query(self.request, "projects:timeline"),
+            "exports": export_links(self.request, self.filterset, count) if count else [],
+            "feed_url": feed_url,
+            "feed_title": _("Feed of changes to these projects (Atom)")
+            if narrowed
+            else _("Feed of changes to all projects (Atom)"),
+        }
 
 
 class ProjectTimelineView(ProjectListView):
@@ -181,14 +197,19 @@ class ProjectTimelineView(ProjectListView):
     columns = (*LIST_COLUMNS, "earliest_start")
     fetch = None
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["timeline"] = timeline_of(context["object_list"])
-        context["summary"] = timeline_summary(self.filterset.selection)
-        context["title"] = _("Timeline: %(list)s") % {"list": context["title"]}
-        context["list_url"] = same_query(self.request, "projects:list")
-        context["crumbs"] = [{"label": _("All projects"), "url": context["list_url"]}, {"label": _("Timeline")}]
-        return context
+    def shown_facets(self):
+        # No filter form: the filters in use are named, and nothing is counted.
+        return self.filterset.chosen_facets()
+
+    def around_results(self, context, facets, count):
+        list_url = same_query(self.request, "projects:list")
+        return {
+            "timeline": timeline_of(context["object_list"]),
+            "summary": timeline_summary(self.filterset.selection),
+            "title": _("Timeline: %(list)s") % {"list": context["title"]},
+            "list_url": list_url,
+            "crumbs": [{"label": _("All projects"), "url": list_url}, {"label": _("Timeline")}],
+        }
 
 
 def same_query(request, view_name):
