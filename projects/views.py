@@ -31,7 +31,7 @@ from .models import (
     Project,
 )
 from .search import MAX_TERMS
-from .templating import facet_options, render_shared
+from .templating import facet_options, render_shared, timeline_bars, timeline_table_rows
 from .timeline import timeline_of
 
 # How long the start page's main part is kept unused (a new catalogue version replaces it at once).
@@ -203,8 +203,11 @@ class ProjectTimelineView(ProjectListView):
 
     def around_results(self, context, facets, count):
         list_url = same_query(self.request, "projects:list")
+        timeline = timeline_of(context["object_list"])
         return {
-            "timeline": timeline_of(context["object_list"]),
+            "timeline": timeline,
+            "timeline_bars": timeline_bars(timeline),
+            "timeline_rows": timeline_table_rows(timeline),
             "summary": timeline_summary(self.filterset.selection),
             "title": _("Timeline: %(list)s") % {"list": context["title"]},
             "list_url": list_url,
