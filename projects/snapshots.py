@@ -7,11 +7,11 @@ catalogue version number it was read at; and beside it the project's entry in th
 a list page reads its twenty entries in one query instead of building and rendering their rows.
 Every change to the catalogue marks the projects whose pages show it with the number the change
 brings (Project.page_version, projects/signals.py); a load or a bulk change marks them all at
-once (CatalogueVersion.snapshots_from). A snapshot is
-read only when it was taken at or after both, so one read before a change is never shown after
-it, even when it is written after the change commits. A snapshot rendered by other code,
-templates or translations (FORMAT) is not read either, nor one past the day it holds true
-until (an ongoing project's page changes when its latest possible end has passed).
+once (CatalogueVersion.snapshots_from). A snapshot is read only when it was taken at or after
+both, so one read before a change is never shown after it, even when it is written after the
+change commits. A snapshot rendered by other code, templates or translations (FORMAT) is not
+read either, nor one past the day it holds true until (an ongoing project's page changes when
+its latest possible end has passed).
 """
 
 import json
@@ -195,10 +195,9 @@ def keep(projects, taken_at):
 
 def list_entries(pks, queryset):
     """{pk: Entry} of the published projects among `pks`, in the active language: from their
-    snapshots where these are up to date (one query), else rendered from `queryset`'s rows (one
-    more), as the list showed them before any snapshot was taken.
-
-    Read under the catalogue version the list was read at, as a project's page is (read()).
+    snapshots where these are up to date as read() has them (taken at or after the project's
+    last change and the last bulk change, by this release, and still true today), in one query;
+    else rendered from `queryset`'s rows, in one more.
     """
     if not pks:
         return {}
@@ -218,14 +217,33 @@ def list_entries(pks, queryset):
     language, today = translation.get_language(), timezone.localdate().isoformat()
     entries, missing = {}, []
     for pk, text in rows:
-        data = json.loads(text) if text else None
-        if data is None or (data["true_until"] is not None and today > data["true_until"]):
+        data = entry_of(text, pk)
+        html, name = data.get("html", {}).get(language), data.get("names", {}).get(language)
+        true_until = data.get("true_until")
+        if not isinstance(html, str) or name is None or (true_until is not None and today > str(true_until)):
             missing.append(pk)
             continue
-        entries[pk] = Entry(pk, data["slug"], data["names"][language], mark_safe(data["html"][language]))  # noqa: S308 - rendered by our own template
+        # Rendered by our own template, escaped there.
+        entries[pk] = Entry(pk, data["slug"], name, mark_safe(html))  # noqa: S308
     for project in queryset.filter(pk__in=missing) if missing else ():
         entries[project.pk] = Entry(project.pk, project.slug, project.name, render_entry(project, language))
     return entries
+
+
+def entry_of(text, pk):
+    """What a snapshot keeps of a list entry (entry_data()); empty when there is none or it cannot be read back."""
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    kinds = {"slug": str, "names": dict, "html": dict}
+    if not isinstance(data, dict) or not all(isinstance(data.get(key), kind) for key, kind in kinds.items()):
+        # Any damage: the entry is rendered from the row instead.
+        logger.warning("The list entry of project %s could not be read; it is rendered from the database", pk)
+        return {}
+    return data
 
 
 def version_number(key):

@@ -297,3 +297,23 @@ def test_a_list_entry_is_not_read_after_the_day_its_text_stops_being_true(client
     assert "men slutet har passerat" not in client.get(url).text
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
     assert "men slutet har passerat" in client.get(url).text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json",
+        "[1, 2]",
+        '{"html": {}}',
+        '{"slug": "x", "names": {}, "html": {"sv": "<li>Kvar</li>"}, "true_until": null}',
+        '{"slug": "x", "names": {"sv": "Kvar"}, "html": {"sv": 1}, "true_until": null}',
+        '{"slug": "x", "names": {"sv": "Kvar"}, "html": {"sv": "<li>Kvar</li>"}, "true_until": 1}',
+    ],
+)
+def test_a_damaged_list_entry_is_rendered_from_the_database_instead(page, client, damage):
+    project, _other, _text = page
+    snapshots.take_all()
+    ProjectSnapshot.objects.filter(project=project).update(entry=damage)
+    response = client.get(reverse("projects:list"))
+    assert response.status_code == 200
+    assert "Grundprojektet" in response.text and "Uppföljaren" in response.text
