@@ -41,6 +41,10 @@ DESCRIPTION_LENGTH = 200
 
 # The layout of a snapshot and the release that rendered it (portal/release.py).
 FORMAT = f"json-7/{RELEASE}"
+# The snapshot `s` of project `p` is up to date when this holds (its first parameter: FORMAT) and it was
+# taken at or after the last bulk change too (CatalogueVersion.snapshots_from); read() and
+# list_entries() join on it.
+UP_TO_DATE = "s.project_id = p.id AND s.format = %s AND s.taken_at >= p.page_version"
 ENTRY_TEMPLATE = "includes/list_entry.html"
 
 
@@ -80,7 +84,7 @@ class Page:
         return as_script(self.structured_data[language], origin)
 
     def is_out_of_date(self):
-        return self.true_until is not None and timezone.localdate().isoformat() > self.true_until
+        return has_passed(self.true_until)
 
 
 def read(slug):
@@ -96,7 +100,7 @@ def read(slug):
     # Asked in plain SQL, as CatalogueVersion.current() is: the ORM would cost more than the answer.
     sql = (
         f"SELECT v.number, v.changed, s.data FROM {version} v LEFT JOIN ({project} p JOIN {snapshot} s"
-        " ON s.project_id = p.id AND s.format = %s AND s.taken_at >= p.page_version)"
+        f" ON {UP_TO_DATE})"
         " ON p.slug = %s AND p.is_published AND s.taken_at >= v.snapshots_from"
         " WHERE v.id = %s"
     )
@@ -122,6 +126,11 @@ def restored(data, slug):
 
 def all_languages():
     return [code for code, _name in settings.LANGUAGES]
+
+
+def has_passed(true_until):
+    """Whether the day a page or an entry holds true until (holds_until()) is over."""
+    return true_until is not None and timezone.localdate().isoformat() > str(true_until)
 
 
 def holds_until(project):
@@ -207,20 +216,19 @@ def list_entries(pks, queryset):
     placeholders = ", ".join(["%s"] * len(pks))
     sql = (
         f"SELECT p.id, s.entry FROM {project} p LEFT JOIN {snapshot} s"
-        " ON s.project_id = p.id AND s.format = %s AND s.taken_at >= p.page_version"
+        f" ON {UP_TO_DATE}"
         f" AND s.taken_at >= (SELECT v.snapshots_from FROM {version} v WHERE v.id = %s)"
         f" WHERE p.id IN ({placeholders}) AND p.is_published"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [FORMAT, CatalogueVersion.ROW, *pks])
         rows = cursor.fetchall()
-    language, today = translation.get_language(), timezone.localdate().isoformat()
+    language = translation.get_language()
     entries, missing = {}, []
     for pk, text in rows:
         data = entry_of(text, pk)
         html, name = data.get("html", {}).get(language), data.get("names", {}).get(language)
-        true_until = data.get("true_until")
-        if not isinstance(html, str) or name is None or (true_until is not None and today > str(true_until)):
+        if not isinstance(html, str) or name is None or has_passed(data.get("true_until")):
             missing.append(pk)
             continue
         # Rendered by our own template, escaped there.
